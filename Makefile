@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build and test entry points. The kernel's own build system
+# does the work: "make" builds every module of the overlay against KDIR
+# (default: the installed Debian 6.12 headers), and the VM boots the kernel
+# of the same release.
+#
+#   make            build all modules
+#   make lint       checkpatch --strict, sparse (C=2), W=1 and kernel-doc
+#   make check      lint + every test in the VM; ends with "N passed, N failed"
+#   make run        the demo
+#   make vm-test T=path/to/test.sh   run one test in the VM
+#   make clean
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+DEPS_OK := $(shell $(TOP)/scripts/install-deps.sh >&2 && echo y)
+ifneq ($(DEPS_OK),y)
+$(error scripts/install-deps.sh failed)
+endif
+
+ifdef KDIR
+KVER ?= $(shell KDIR=$(KDIR) $(TOP)/scripts/kver.sh)
+else
+KVER ?= $(shell $(TOP)/scripts/kver.sh)
+KDIR := /lib/modules/$(KVER)/build
+endif
+export KVER KDIR
+
+# Symbols Debian's config does not have; the rest (INFINIBAND_IPOIB...)
+# come from the kernel's own configuration.
+MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
+KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
+
+.PHONY: all modules lint check run demo vm-test selftests clean
+
+all: modules selftests
+
+modules:
+	+$(KBUILD) modules
+
+selftests:
+	+$(TOP)/scripts/build-selftests.sh
+
+lint:
+	+$(TOP)/scripts/lint.sh
+
+check:
+	+$(TOP)/scripts/check.sh
+
+run demo: all
+	$(TOP)/scripts/demo.sh
+
+vm-test: all
+	$(TOP)/tools/testing/vm/run.sh $(T)
+
+clean:
+	+$(KBUILD) clean
+	rm -rf $(TOP)/build
