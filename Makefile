@@ -41,13 +41,13 @@ modules:
 	+$(KBUILD) modules
 
 selftests:
-	+$(TOP)/scripts/build-selftests.sh
+	@+$(TOP)/scripts/build-selftests.sh
 
 lint:
-	+$(TOP)/scripts/lint.sh
+	@+$(TOP)/scripts/lint.sh
 
 check:
-	+$(TOP)/scripts/check.sh
+	@+$(TOP)/scripts/check.sh
 
 run demo: all
 	$(TOP)/scripts/demo.sh

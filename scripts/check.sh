@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything "make check" runs, as one TAP stream ending in the single line
+# "N passed, N failed, N skipped":
+#   1. static checks (scripts/lint.sh), which also rebuild every module;
+#   2. the selftests' userspace programs;
+#   3. the VM runner's own tests (tools/testing/vm/selftest.sh);
+#   4. every executable *.sh below tools/testing/selftests, in the VM.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+"$top/scripts/install-deps.sh" || exit 1
+passed=0 failed=0 skipped=0 n=0
+
+# Renumber one stage's TAP into the global stream and count verdicts.
+relay() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"TAP version"*|1..*) ;;
+		"ok "*"# SKIP"*)
+			n=$((n + 1)); skipped=$((skipped + 1))
+			echo "ok $n ${line#ok [0-9]* }" ;;
+		"ok "*)
+			n=$((n + 1)); passed=$((passed + 1))
+			echo "ok $n ${line#ok [0-9]* }" ;;
+		"not ok "*)
+			n=$((n + 1)); failed=$((failed + 1))
+			echo "not ok $n ${line#not ok [0-9]* }" ;;
+		*[0-9]" passed, "[0-9]*" failed"*) ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
+echo "TAP version 13"
+relay < <(scripts/lint.sh --no-summary)
+
+out=$(mktemp)
+if scripts/build-selftests.sh > "$out" 2>&1; then
+	echo "ok 1 build: selftest programs" > "$out.tap"
+else
+	{ echo "not ok 1 build: selftest programs"; sed 's/^/#   /' "$out"; } > "$out.tap"
+fi
+relay < "$out.tap"
+rm -f "$out" "$out.tap"
+
+relay < <(tools/testing/vm/selftest.sh)
+
+mapfile -t vmtests < <(find tools/testing/selftests -name '*.sh' -type f \
+			-perm -u+x | LC_ALL=C sort)
+if [ ${#vmtests[@]} -gt 0 ]; then
+	relay < <(tools/testing/vm/run.sh --no-summary "${vmtests[@]}")
+fi
+
+echo "1..$n"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]

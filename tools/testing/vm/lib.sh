@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for tests running in the VM; a bash test sources this file from
+# $SRC (the repository tree inside the VM).
+#
+# Modules:  load_ours NAME      our module NAME.ko from $SRC, deps via modprobe
+#           load_stock NAME     the stock Debian module
+# Hosts:    host_add NAME       a network namespace standing for one host
+#           host_exec NAME CMD  run CMD in it
+#           host_move IF NAME   move interface IF into it
+# Everything made here is undone by vm_cleanup, which runs on EXIT (call it
+# from your own EXIT trap if you set one).
+
+VM_HOSTS=()
+
+# Print the path of our module NAME (any directory under $SRC/drivers).
+ours_path() {
+	find "$SRC/drivers" -name "$1.ko" | head -n 1
+}
+
+load_ours() {
+	local ko dep
+	ko=$(ours_path "$1")
+	[ -n "$ko" ] || { echo "lib: our module $1 is not built" >&2; return 1; }
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe "$dep" || return 1
+	done
+	insmod "$ko"
+}
+
+load_stock() {
+	modprobe "$1"
+}
+
+host_add() {
+	ip netns add "$1" || return 1
+	VM_HOSTS+=("$1")
+	ip -n "$1" link set lo up
+}
+
+host_exec() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+host_move() {
+	ip link set dev "$1" netns "$2"
+}
+
+vm_cleanup() {
+	local ns
+	for ns in "${VM_HOSTS[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns delete "$ns" 2>/dev/null
+	done
+	VM_HOSTS=()
+}
+trap vm_cleanup EXIT

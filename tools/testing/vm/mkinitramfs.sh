@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the VM's base initramfs: busybox, the real userspace tools the tests
+# use (with their libraries), rdma-core and its providers, and the stock
+# Debian modules of release $KVER with a modules.dep for them.
+#
+# The result is cached in $OUT/base-<key>.cpio, where the key covers this
+# script, the kernel release and the versions of the packages copied in, so
+# a warm run costs one dpkg-query and a hash. The per-run part (our modules
+# and the tests) is a second, small cpio that run.sh appends.
+#
+# Usage: mkinitramfs.sh OUTDIR KVER   prints the path of the base cpio
+set -euo pipefail
+
+out=$1
+kver=$2
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Userspace tools copied from the host, with their shared libraries.
+BINS=(
+	/usr/bin/bash /usr/bin/kmod /usr/bin/ip /usr/bin/ping /usr/bin/iperf3
+	/usr/sbin/ethtool /usr/bin/rdma /usr/bin/nstat /usr/bin/ss
+	/usr/bin/ibv_devinfo /usr/bin/ibv_devices /usr/bin/ibv_ud_pingpong
+	/usr/bin/ibv_rc_pingpong /usr/bin/mckey /usr/bin/udaddy
+	/usr/bin/rping /usr/bin/ucmatose /usr/bin/strace /usr/bin/timeout
+)
+# Stock modules (with their dependencies) the tests may load.
+MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth)
+# Packages whose files end up in the image: their versions key the cache.
+PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
+      coreutils libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
+      rdmacm-utils libc6)
+
+key=$( {
+	cat "$0" "$here/init"
+	echo "$kver"
+	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" \
+		"linux-image-$kver" 2>/dev/null
+} | sha256sum | cut -c1-16)
+cpio_out=$out/base-$key.cpio
+if [ -s "$cpio_out" ]; then
+	echo "$cpio_out"
+	exit 0
+fi
+
+mkdir -p "$out"
+root=$(mktemp -d "$out/.root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+# Merged /usr, as on the host, so library paths from ldd stay valid.
+mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{dev,proc,sys,tmp,run,etc,root,var}
+ln -s usr/bin "$root/bin"
+ln -s usr/sbin "$root/sbin"
+ln -s usr/lib "$root/lib"
+ln -s usr/lib64 "$root/lib64"
+
+copy_file() {
+	local f real
+	for f in "$@"; do
+		real=$(readlink -f "$f")
+		mkdir -p "$root$(dirname "$f")"
+		cp -a --no-preserve=ownership "$real" "$root$f"
+	done
+}
+
+copy_with_libs() {
+	local f lib
+	for f in "$@"; do
+		copy_file "$f"
+		# ldd lines look like "libx.so => /path (addr)" or "/lib64/ld... (addr)".
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$root$lib" ] || copy_file "$lib"
+		done
+	done
+}
+
+copy_with_libs "${BINS[@]}"
+for tool in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -sf kmod "$root/usr/bin/$tool"
+done
+
+# rdma-core: every verbs provider and its driver file.
+copy_with_libs /usr/lib/x86_64-linux-gnu/libibverbs/*.so
+mkdir -p "$root/etc/libibverbs.d"
+cp /etc/libibverbs.d/*.driver "$root/etc/libibverbs.d/"
+
+# busybox for everything the real tools above do not provide.
+cp /bin/busybox "$root/usr/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ -e "$root/usr/bin/$applet" ] || [ -e "$root/usr/sbin/$applet" ] ||
+		ln -s busybox "$root/usr/bin/$applet"
+done
+
+# Stock modules, compressed as shipped (the kernel decompresses them).
+mdir=/lib/modules/$kver
+for m in "${MODS[@]}"; do
+	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r ko; do
+	mkdir -p "$root$(dirname "$ko")"
+	cp "$ko" "$root$ko"
+done
+cp "$mdir"/modules.builtin* "$mdir/modules.order" "$root$mdir/"
+depmod -b "$root" "$kver"
+
+cp "$here/init" "$root/init"
+chmod 755 "$root/init"
+printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+	> "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+echo "127.0.0.1 localhost" > "$root/etc/hosts"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet) > "$cpio_out.tmp"
+mv "$cpio_out.tmp" "$cpio_out"
+echo "$cpio_out"

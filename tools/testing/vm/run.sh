@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run tests in a QEMU (TCG) VM booting Debian's 6.12 kernel, and print TAP.
+#
+#   run.sh [--no-summary] TEST...
+#
+# TEST is a path relative to the repository root (or absolute below it).
+# Its timeout comes from a kselftest "settings" file in its directory
+# (timeout=N), else 120 s. Results travel over the VM's second serial port;
+# a test that began but never ended (panic, hang, host timeout) fails, and
+# the VM is booted again for the tests after it. Console logs are kept in
+# build/vm/logs/. Exit status: 0 when nothing failed.
+#
+# Environment: KVER (default: installed headers), VM_MEM (2G), VM_CPUS (2),
+# V=1 prints every test's output, not only the failing ones'.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+vmdir=$top/build/vm
+summary=1
+[ "${1:-}" = --no-summary ] && { summary=0; shift; }
+[ $# -gt 0 ] || { echo "usage: $0 [--no-summary] TEST..." >&2; exit 2; }
+
+"$top/scripts/install-deps.sh" || exit 1
+kver=${KVER:-$("$top/scripts/kver.sh")} || exit 1
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: $kernel missing" >&2; exit 1; }
+base=$("$top/tools/testing/vm/mkinitramfs.sh" "$vmdir" "$kver") || exit 1
+
+tests=()
+for t in "$@"; do
+	t=$(realpath -m --relative-to="$top" "$t")
+	[ -x "$top/$t" ] || { echo "run.sh: $t is not an executable test" >&2; exit 2; }
+	tests+=("$t")
+done
+
+test_timeout() {
+	local s=$top/$(dirname "$1")/settings
+	sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$s" 2>/dev/null | grep . || echo 120
+}
+
+# The per-run cpio: our modules, the tools tree, the list of tests.
+make_overlay() {
+	local stage=$vmdir/overlay
+	rm -rf "$stage"
+	mkdir -p "$stage/src" "$stage/vm"
+	(cd "$top" && find drivers tools -name '*.ko' -print0 2>/dev/null |
+		xargs -0 -r cp --parents -t "$stage/src")
+	rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+		"$top/tools" "$stage/src/"
+	printf '%s\n' "$@" > "$stage/vm/tests.list"
+	(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet)
+}
+
+KERNEL_ARGS="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 rdinit=/init"
+KERNEL_ARGS+=" mitigations=off"
+KERNEL_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault'
+mkdir -p "$vmdir/logs"
+passed=0 failed=0 skipped=0 n=0
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+
+report() {	# report PATH RC REASON OUTPUT_FILE
+	local path=$1 rc=$2 reason=$3 out=$4 verdict
+	n=$((n + 1))
+	if [ "$rc" = 0 ] && [ -z "$reason" ]; then
+		verdict="ok $n $path"; passed=$((passed + 1))
+	elif [ "$rc" = 4 ] && [ -z "$reason" ]; then
+		verdict="ok $n $path # SKIP"; skipped=$((skipped + 1))
+	else
+		verdict="not ok $n $path # ${reason:-exit $rc}"; failed=$((failed + 1))
+	fi
+	if [ "${V:-0}" = 1 ] || [[ $verdict == "not ok"* ]] || [[ $verdict == *SKIP ]]; then
+		sed 's/^/#   /' "$out"
+	fi
+	echo "$verdict"
+}
+
+# Boot once for the tests in "$@"; sets $next to the index (into "$@")
+# of the first test that did not run to its END, or $# when all did.
+boot_once() {
+	local list=() budget=90 t limit stamp res con img
+	for t in "$@"; do
+		limit=$(test_timeout "$t")
+		list+=("$t"$'\t'"$limit")
+		budget=$((budget + limit + 30))
+	done
+	stamp=$(date +%Y%m%d-%H%M%S)-$$-$RANDOM
+	res=$vmdir/logs/$stamp.results
+	con=$vmdir/logs/$stamp.console
+	img=$vmdir/initrd-$$.cpio
+	{ cat "$base"; make_overlay "${list[@]}"; } > "$img"
+	timeout -k 5 "$budget" qemu-system-x86_64 -accel tcg,thread=multi \
+		-cpu max -m "${VM_MEM:-2G}" -smp "${VM_CPUS:-2}" \
+		-nodefaults -display none -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$img" \
+		-append "$KERNEL_ARGS" \
+		-serial "file:$con" -serial "file:$res" </dev/null >/dev/null 2>&1
+	local qrc=$?
+	rm -f "$img"
+	parse_results "$res" "$con" "$qrc" "$@"
+}
+
+parse_results() {
+	local res=$1 con=$2 qrc=$3 path rc reason cur="" out i=0
+	shift 3
+	out=$(mktemp)
+	next=0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"BEGIN "*) cur=${line#BEGIN }; : > "$out" ;;
+		"O "*) printf '%s\n' "${line#O }" >> "$out" ;;
+		"END "*)
+			read -r path rc reason <<< "${line#END }"
+			report "$path" "$rc" "$reason" "$out"
+			cur=""; next=$((next + 1)) ;;
+		esac
+	done < <(tr -d '\r' < "$res" 2>/dev/null)
+	if [ -n "$cur" ]; then
+		local first
+		first=$(grep -m1 -E "$KERNEL_BAD" "$con" | sed 's/^\[[^]]*\] *//')
+		{
+			echo "--- console ($con):"
+			grep -m1 -E "$KERNEL_BAD" -A 10 "$con" || tail -n 15 "$con"
+		} >> "$out"
+		if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+			reason="VM hung (host timeout)"
+		else
+			reason="VM died during the test: ${first:-no kernel message}"
+		fi
+		report "$cur" 1 "$reason" "$out"
+		next=$((next + 1))
+	elif [ "$next" = 0 ] && ! grep -q '^READY' "$res" 2>/dev/null; then
+		echo "# VM did not boot; console: $con"
+		grep -v '^$' "$con" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+		for path in "$@"; do
+			: > "$out"
+			report "$path" 1 "VM did not boot" "$out"
+		done
+		next=$#
+	fi
+	rm -f "$out"
+}
+
+rest=("${tests[@]}")
+while [ ${#rest[@]} -gt 0 ]; do
+	boot_once "${rest[@]}"
+	rest=("${rest[@]:$next}")
+done
+
+[ $summary = 1 ] && echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the VM runner itself, run on the host: feed run.sh fixtures whose
+# outcome is known and check its verdicts. Prints TAP.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+fx=tools/testing/vm/tests
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# One run; the panic in the middle must not stop the tests after it.
+"$top/tools/testing/vm/run.sh" --no-summary \
+	$fx/pass.sh $fx/fail.sh $fx/warn.sh $fx/warn_nopanic.sh \
+	$fx/panic.sh $fx/timeout.sh $fx/netns.sh > "$out" 2>&1
+rc=$?
+
+checks=(
+	"ok [0-9]* $fx/pass.sh\$|a passing test passes"
+	"not ok [0-9]* $fx/fail.sh # exit 1|a failing test fails"
+	"not ok [0-9]* $fx/warn.sh # VM died.*WARNING|a kernel WARN fails the test"
+	"not ok [0-9]* $fx/warn_nopanic.sh # kernel: .*WARNING|a WARN that does not panic is caught in dmesg"
+	"not ok [0-9]* $fx/panic.sh # VM died.*|a kernel panic fails the test"
+	"not ok [0-9]* $fx/timeout.sh # timeout|a test past its timeout fails"
+	"ok [0-9]* $fx/netns.sh\$|tests after a panic still run; two-host helper works"
+)
+echo "TAP version 13"
+echo "1..$((${#checks[@]} + 1))"
+i=0
+for c in "${checks[@]}"; do
+	i=$((i + 1))
+	if grep -Eq "^${c%%|*}" "$out"; then
+		echo "ok $i runner: ${c#*|}"
+	else
+		echo "not ok $i runner: ${c#*|}"
+		bad=1
+	fi
+done
+i=$((i + 1))
+if [ $rc != 0 ]; then
+	echo "ok $i runner: exit status is non-zero when a test fails"
+else
+	echo "not ok $i runner: exit status is non-zero when a test fails"
+	bad=1
+fi
+if [ -n "${bad:-}" ]; then
+	sed 's/^/# /' "$out"
+	exit 1
+fi
