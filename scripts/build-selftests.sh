@@ -1,14 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the userspace parts of the selftests that have a Makefile, in place,
-# the way kselftest's lib.mk does (OUTPUT defaults to the source directory).
+# Build the userspace programs of every selftest directory that has a
+# Makefile, in place, with the kernel's own kselftest lib.mk. Our selftest
+# Makefiles "include ../lib.mk" (or ../../../lib.mk) as in a kernel tree;
+# out of tree, make's -I points at a directory of the same depth inside
+# Debian's linux-source tree, where that relative path finds the real
+# lib.mk.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-for mk in "$top"/tools/testing/selftests/*/Makefile \
-	  "$top"/tools/testing/selftests/drivers/infiniband/*/Makefile; do
-	[ -e "$mk" ] || continue
+ksrc=$("$top/scripts/kernel-source.sh")
+kst=$ksrc/tools/testing/selftests
+
+find "$top/tools/testing/selftests" -name Makefile 2>/dev/null | sort |
+while read -r mk; do
 	d=$(dirname "$mk")
-	make -s -C "$d" KSFT_KHDR_INSTALL=0 all
+	rel=${d#"$top/tools/testing/selftests/"}
+	depth=$(($(tr -cd / <<< "$rel" | wc -c) + 1))
+	peer=$(find "$kst" -mindepth "$depth" -maxdepth "$depth" -type d |
+	       LC_ALL=C sort | head -n 1)
+	MAKELEVEL=0 make -s -C "$d" -I "$peer" OUTPUT="$d" all
 done

@@ -15,7 +15,7 @@ VM_HOSTS=()
 
 # Print the path of our module NAME (any directory under $SRC/drivers).
 ours_path() {
-	find "$SRC/drivers" -name "$1.ko" | head -n 1
+	find "$SRC/drivers" -name "$1.ko" 2>/dev/null | head -n 1
 }
 
 load_ours() {
