@@ -11,7 +11,8 @@
 #   END <path> <rc> [<reason>]
 #   DONE
 #
-# rc is the test's exit status, 124 on timeout. After each test the loop
+# rc is the test's exit status, 124 on timeout. Our modules sit in
+# /lib/modules/<release>/updates, so modprobe loads ours before stock ones. After each test the loop
 # unloads what the test loaded and fails the test if dmesg gained a
 # warning, BUG or Oops, or the kernel became tainted with W.
 
@@ -25,6 +26,7 @@ BAD+='|kmemleak:|INFO: task .* blocked|possible circular locking'
 BAD+='|possible recursive locking|inconsistent lock state|refcount_t:'
 
 ip link set lo up
+depmod -a
 base_mods=$(awk '{ print $1 }' /proc/modules | sort)
 
 # Unload every module the test left loaded, dependents first.

@@ -3,8 +3,8 @@
 # Helpers for tests running in the VM; a bash test sources this file from
 # $SRC (the repository tree inside the VM).
 #
-# Modules:  load_ours NAME      our module NAME.ko from $SRC, deps via modprobe
-#           load_stock NAME     the stock Debian module
+# Modules:  load_ours NAME      our module NAME (modprobe; ours shadow stock)
+#           load_stock NAME     the stock Debian module, by path
 # Hosts:    host_add NAME       a network namespace standing for one host
 #           host_exec NAME CMD  run CMD in it
 #           host_move IF NAME   move interface IF into it
@@ -18,18 +18,25 @@ ours_path() {
 	find "$SRC/drivers" -name "$1.ko" 2>/dev/null | head -n 1
 }
 
+# Ours live in updates/, which modprobe prefers.
 load_ours() {
+	[ -n "$(ours_path "$1")" ] || {
+		echo "lib: our module $1 is not built" >&2
+		return 1
+	}
+	modprobe "$1"
+}
+
+# Debian's own file, loaded by path so that ours cannot shadow it.
+load_stock() {
 	local ko dep
-	ko=$(ours_path "$1")
-	[ -n "$ko" ] || { echo "lib: our module $1 is not built" >&2; return 1; }
+
+	ko=$(find "/lib/modules/$(uname -r)/kernel" -name "$1.ko*" | head -n 1)
+	[ -n "$ko" ] || { echo "lib: no stock module $1" >&2; return 1; }
 	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
 		modprobe "$dep" || return 1
 	done
-	insmod "$ko"
-}
-
-load_stock() {
-	modprobe "$1"
+	grep -q "^$1 " /proc/modules || insmod "$ko"
 }
 
 host_add() {

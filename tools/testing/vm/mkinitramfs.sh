@@ -24,12 +24,13 @@ BINS=(
 	/usr/bin/ibv_devinfo /usr/bin/ibv_devices /usr/bin/ibv_ud_pingpong
 	/usr/bin/ibv_rc_pingpong /usr/bin/mckey /usr/bin/udaddy
 	/usr/bin/rping /usr/bin/ucmatose /usr/bin/strace /usr/bin/timeout
+	/usr/bin/setpriv /usr/bin/unshare /usr/bin/nsenter
 )
 # Stock modules (with their dependencies) the tests may load.
 MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth)
 # Packages whose files end up in the image: their versions key the cache.
 PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
-      coreutils libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
+      coreutils util-linux libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
       rdmacm-utils libc6)
 
 key=$( {

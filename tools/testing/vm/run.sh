@@ -47,6 +47,11 @@ make_overlay() {
 	mkdir -p "$stage/src" "$stage/vm"
 	(cd "$top" && find drivers tools -name '*.ko' -print0 2>/dev/null |
 		xargs -0 -r cp --parents -t "$stage/src")
+	# Ours also go to updates/, which modprobe prefers over the stock
+	# kernel/ tree once guest.sh has run depmod.
+	mkdir -p "$stage/usr/lib/modules/$kver/updates"
+	find "$stage/src" -name '*.ko' -exec cp -t \
+		"$stage/usr/lib/modules/$kver/updates" {} +
 	rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 		"$top/tools" "$stage/src/"
 	printf '%s\n' "$@" > "$stage/vm/tests.list"
