@@ -53,9 +53,12 @@ static double ms_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Resolve GROUP:PORT; returns a UDP socket of the right family or -1. */
-static int ms_socket(const struct ms_opts *o, struct sockaddr_storage *ss,
-		     socklen_t *len)
+/*
+ * Resolve GROUP:PORT; returns a UDP socket of the right family or -1.
+ * Link-scope IPv6 groups need the interface as scope to bind or send.
+ */
+static int ms_socket(const struct ms_opts *o, int ifindex,
+		     struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct addrinfo hints = {
 		.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_DGRAM,
@@ -74,6 +77,8 @@ static int ms_socket(const struct ms_opts *o, struct sockaddr_storage *ss,
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
 	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_scope_id = ifindex;
 	fd = socket(ss->ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		perror("mcast_sock: socket");
@@ -107,7 +112,7 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	int one = 1, rcvbuf = 4 << 20;
 	socklen_t len;
 
-	pfd.fd = ms_socket(o, &ss, &len);
+	pfd.fd = ms_socket(o, ifindex, &ss, &len);
 	pfd.events = POLLIN;
 	if (pfd.fd < 0)
 		return 1;
@@ -156,7 +161,7 @@ static int ms_send(const struct ms_opts *o, int ifindex)
 	socklen_t len;
 	int fd, ret = 0;
 
-	fd = ms_socket(o, &ss, &len);
+	fd = ms_socket(o, ifindex, &ss, &len);
 	if (fd < 0)
 		return 1;
 	if (ms_set_egress(fd, ss.ss_family, ifindex)) {
