@@ -4,7 +4,9 @@
 # Static checks, each one a TAP line; any finding fails:
 #   checkpatch.pl --strict on every kernel source, Kconfig, Makefile, doc and
 #   test script; a clean rebuild of every module with C=2 (sparse) and W=1
-#   (extra warnings and kernel-doc); kernel-doc -Wall on every C file.
+#   (extra warnings and kernel-doc); kernel-doc -Wall on every C file; no
+#   function over 80 lines; and the clean-room comparison of our C files
+#   against the upstream drivers they must not copy (../shared/hooks).
 # Usage: scripts/lint.sh [--no-summary]
 set -uo pipefail
 
@@ -38,7 +40,7 @@ files=$(git ls-files -co --exclude-standard | grep -E \
 cfiles=$(echo "$files" | grep -E '\.[ch]$')
 
 echo "TAP version 13"
-echo "1..3"
+echo "1..5"
 
 for f in $files; do
 	perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
@@ -59,6 +61,29 @@ for f in $cfiles; do
 	perl "$ksrc/scripts/kernel-doc" -none -Wall "$f" 2>&1
 done > "$log/kdoc"
 verdict "kernel-doc -Wall ($(echo "$cfiles" | wc -w) C files)" "$log/kdoc"
+
+python3 scripts/funclen.py 80 $cfiles > "$log/funclen" 2> "$log/funclen.sum"
+verdict "no function over 80 lines $(sed 's/^# //' "$log/funclen.sum")" "$log/funclen"
+
+# The reference holds just the upstream drivers a clean-room check compares
+# against (hard links into the cached source tree, made once).
+cleanroom=$top/../shared/hooks/cleanroom.py
+if [ -f "$cleanroom" ]; then
+	ref=$ksrc.cleanroom-ref
+	if [ ! -d "$ref" ]; then
+		for d in drivers/infiniband/ulp/ipoib drivers/infiniband/hw/qib \
+			 drivers/infiniband/sw drivers/net/netdevsim; do
+			mkdir -p "$ref.tmp/$(dirname "$d")"
+			cp -al "$ksrc/$d" "$ref.tmp/$d"
+		done
+		mv "$ref.tmp" "$ref"
+	fi
+	python3 "$cleanroom" "$ref" drivers tools > "$log/cleanroom" 2>&1
+	verdict "clean room: no C file shares code with upstream" "$log/cleanroom"
+else
+	n=$((n + 1))
+	echo "ok $n lint: clean room # SKIP ../shared/hooks/cleanroom.py not present"
+fi
 
 [ "${1:-}" = --no-summary ] || echo "$((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
