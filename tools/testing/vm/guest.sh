@@ -27,13 +27,13 @@ BAD+='|possible recursive locking|inconsistent lock state|refcount_t:'
 
 ip link set lo up
 depmod -a
-base_mods=$(awk '{ print $1 }' /proc/modules | sort)
+base_mods=$(awk '{ print $1 }' /proc/modules)
 
 # Unload every module the test left loaded, dependents first.
 unload_test_modules() {
 	local left tries=0
-	while left=$(awk '{ print $1 }' /proc/modules | sort |
-		     comm -13 <(echo "$base_mods") -) && [ -n "$left" ]; do
+	while left=$(awk '{ print $1 }' /proc/modules |
+		     grep -vxF -e "${base_mods:-^}") && [ -n "$left" ]; do
 		[ $((tries++)) -lt 8 ] || { echo "$left"; return; }
 		for m in $left; do rmmod "$m" 2>/dev/null; done
 	done

@@ -13,7 +13,9 @@
 # build/vm/logs/. Exit status: 0 when nothing failed.
 #
 # Environment: KVER (default: installed headers), VM_MEM (2G), VM_CPUS (2),
-# V=1 prints every test's output, not only the failing ones'.
+# V=1 prints every test's output, not only the failing ones';
+# VM_MODULES_FROM=TREE takes softib and IPoIB from a kernel tree's in-tree
+# build; VM_EXTRA=DIR is copied to /extra in the VM.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -45,8 +47,17 @@ make_overlay() {
 	local stage=$vmdir/overlay
 	rm -rf "$stage"
 	mkdir -p "$stage/src" "$stage/vm"
-	(cd "$top" && find drivers tools -name '*.ko' -print0 2>/dev/null |
+	local kodirs="drivers tools"
+	if [ -n "${VM_MODULES_FROM:-}" ]; then
+		# Kernel modules from a kernel tree (in-tree build) instead.
+		kodirs=tools
+		(cd "$VM_MODULES_FROM" && find drivers/infiniband/sw/softib \
+			drivers/infiniband/ulp/ipoib -name '*.ko' -print0 |
+			xargs -0 -r cp --parents -t "$stage/src")
+	fi
+	(cd "$top" && find $kodirs -name '*.ko' -print0 2>/dev/null |
 		xargs -0 -r cp --parents -t "$stage/src")
+	[ -z "${VM_EXTRA:-}" ] || cp -a "$VM_EXTRA" "$stage/extra"
 	# Ours also go to updates/, which modprobe prefers over the stock
 	# kernel/ tree once guest.sh has run depmod.
 	mkdir -p "$stage/usr/lib/modules/$kver/updates"

@@ -13,7 +13,8 @@ trap 'rm -f "$out"' EXIT
 # One run; the panic in the middle must not stop the tests after it.
 "$top/tools/testing/vm/run.sh" --no-summary \
 	$fx/pass.sh $fx/fail.sh $fx/warn.sh $fx/warn_nopanic.sh \
-	$fx/panic.sh $fx/timeout.sh $fx/netns.sh $fx/modules.sh > "$out" 2>&1
+	$fx/panic.sh $fx/timeout.sh $fx/netns.sh $fx/modules.sh \
+	$fx/leave_module.sh $fx/module_gone.sh > "$out" 2>&1
 rc=$?
 
 checks=(
@@ -25,6 +26,7 @@ checks=(
 	"not ok [0-9]* $fx/timeout.sh # timeout|a test past its timeout fails"
 	"ok [0-9]* $fx/netns.sh\$|tests after a panic still run; two-host helper works"
 	"ok [0-9]* $fx/modules.sh\$|our modules shadow stock ones; load_stock gets Debian's"
+	"ok [0-9]* $fx/module_gone.sh\$|modules a test leaves loaded are unloaded after it"
 )
 echo "TAP version 13"
 echo "1..$((${#checks[@]} + 1))"
