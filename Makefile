@@ -10,6 +10,8 @@
 #   make check      lint + every test in the VM; ends with "N passed, N failed"
 #   make run        the demo
 #   make vm-test T=path/to/test.sh   run one test in the VM
+#   make kernel-tree   overlay on Debian's linux-source-6.12, build in-tree
+#   make check-kernel-tree   ...and run the kselftest on in-tree modules
 #   make clean
 
 SHELL := /bin/bash
@@ -33,7 +35,8 @@ export KVER KDIR
 MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
-.PHONY: all modules lint check run demo vm-test selftests clean
+.PHONY: all modules lint check run demo vm-test selftests clean \
+	kernel-tree check-kernel-tree
 
 all: modules selftests
 
@@ -54,6 +57,12 @@ run demo: all
 
 vm-test: all
 	$(TOP)/tools/testing/vm/run.sh $(T)
+
+kernel-tree:
+	@$(TOP)/scripts/kernel-tree.sh
+
+check-kernel-tree:
+	@$(TOP)/scripts/check-kernel-tree.sh
 
 clean:
 	+$(KBUILD) clean

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Copy the project's kernel files into a 6.12 kernel tree and wire them in:
+#
+#   scripts/overlay.sh TREE
+#
+# Files are replaced, never written through (TREE may be hard links to a
+# pristine tree). Our IPoIB replaces upstream's directory whole.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$1
+
+# Replace a file by an edited copy (breaks any hard link).
+edit() {	# edit FILE SED-SCRIPT
+	local tmp
+	tmp=$(mktemp)
+	sed "$2" "$1" > "$tmp"
+	rm -f "$1"
+	mv "$tmp" "$1"
+	chmod 644 "$1"
+}
+
+# Add LINE after the first line matching ANCHOR, unless LINE is there.
+add_after() {	# add_after FILE ANCHOR LINE
+	grep -qxF "$3" "$1" || edit "$1" "\\|$2|a\\
+$3"
+}
+
+cd "$top"
+files=$(git ls-files -co --exclude-standard drivers Documentation \
+	tools/testing/selftests)
+rm -rf "$tree/drivers/infiniband/ulp/ipoib"
+for f in $files; do
+	[ -f "$f" ] || continue
+	rm -f "$tree/$f"
+	mkdir -p "$tree/$(dirname "$f")"
+	cp -p "$f" "$tree/$f"
+done
+
+add_after "$tree/drivers/infiniband/Kconfig" \
+	'source "drivers/infiniband/sw/rdmavt/Kconfig"' \
+	'source "drivers/infiniband/sw/softib/Kconfig"'
+add_after "$tree/drivers/infiniband/sw/Makefile" \
+	'obj-$(CONFIG_RDMA_SIW)' \
+	'obj-$(CONFIG_INFINIBAND_SOFTIB)	+= softib/'
+add_after "$tree/tools/testing/selftests/Makefile" \
+	'TARGETS += ipc' 'TARGETS += ipoib_umcast'
+add_after "$tree/Documentation/infiniband/index.rst" \
+	'   ipoib' '   softib'
+"$top/scripts/maintainers-merge.py" "$top/MAINTAINERS" \
+	"$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
+rm -f "$tree/MAINTAINERS"
+mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
