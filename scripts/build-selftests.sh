@@ -19,6 +19,6 @@ while read -r mk; do
 	rel=${d#"$top/tools/testing/selftests/"}
 	depth=$(($(tr -cd / <<< "$rel" | wc -c) + 1))
 	peer=$(find "$kst" -mindepth "$depth" -maxdepth "$depth" -type d |
-	       LC_ALL=C sort | head -n 1)
+	       LC_ALL=C sort | sed -n 1p)
 	MAKELEVEL=0 make -s -C "$d" -I "$peer" OUTPUT="$d" all
 done

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The softib bus and the module's entry points.
+ *
+ * Like netdevsim, tests create and delete devices by writing to bus
+ * attributes: "ID NPORTS" to /sys/bus/softib/new_device and "ID" to
+ * /sys/bus/softib/del_device.  Each ID gets a bus device softib<ID>
+ * (struct softib_bus_dev) with the InfiniBand device softib<ID> under it.
+ * softib_bus_lock serialises creation, deletion and walks of the device
+ * list; a device is fully registered before it is listed and unlisted
+ * before it is torn down.
+ */
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "softib.h"
+
+/* protects softib_bus_devs, softib_bus_open and each bus device's sdev */
+static DEFINE_MUTEX(softib_bus_lock);
+static LIST_HEAD(softib_bus_devs);
+static bool softib_bus_open = true;
+
+static void softib_bus_dev_release(struct device *dev)
+{
+	kfree(container_of(dev, struct softib_bus_dev, dev));
+}
+
+static const struct device_type softib_bus_dev_type = {
+	.name = SOFTIB_NAME,
+	.release = softib_bus_dev_release,
+};
+
+static struct softib_bus_dev *softib_bus_find(u32 id)
+{
+	struct softib_bus_dev *bdev;
+
+	lockdep_assert_held(&softib_bus_lock);
+	list_for_each_entry(bdev, &softib_bus_devs, list)
+		if (bdev->id == id)
+			return bdev;
+	return NULL;
+}
+
+static int softib_bus_dev_new(u32 id, u32 nports);
+
+static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	unsigned int id, nports;
+	char extra;
+	int err;
+
+	if (sscanf(buf, "%u %u %c", &id, &nports, &extra) != 2 ||
+	    id > SOFTIB_MAX_ID || !nports || nports > SOFTIB_MAX_PORTS)
+		return -EINVAL;
+	mutex_lock(&softib_bus_lock);
+	if (!softib_bus_open)
+		err = -ENODEV;
+	else if (softib_bus_find(id))
+		err = -EEXIST;
+	else
+		err = softib_bus_dev_new(id, nports);
+	mutex_unlock(&softib_bus_lock);
+	return err ?: count;
+}
+static BUS_ATTR_WO(new_device);
+
+static void softib_bus_dev_del(struct softib_bus_dev *bdev)
+{
+	lockdep_assert_held(&softib_bus_lock);
+	list_del(&bdev->list);
+	softib_dev_destroy(bdev->sdev);
+	bdev->sdev = NULL;
+	device_unregister(&bdev->dev);
+}
+
+static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	struct softib_bus_dev *bdev;
+	unsigned int id;
+	char extra;
+	int err = 0;
+
+	if (sscanf(buf, "%u %c", &id, &extra) != 1 || id > SOFTIB_MAX_ID)
+		return -EINVAL;
+	mutex_lock(&softib_bus_lock);
+	bdev = softib_bus_find(id);
+	if (bdev)
+		softib_bus_dev_del(bdev);
+	else
+		err = -ENOENT;
+	mutex_unlock(&softib_bus_lock);
+	return err ?: count;
+}
+static BUS_ATTR_WO(del_device);
+
+static struct attribute *softib_bus_attrs[] = {
+	&bus_attr_new_device.attr,
+	&bus_attr_del_device.attr,
+	NULL
+};
+
+static const struct attribute_group softib_bus_group = {
+	.attrs = softib_bus_attrs,
+};
+
+static const struct attribute_group *softib_bus_groups[] = {
+	&softib_bus_group,
+	NULL
+};
+
+static const struct bus_type softib_bus = {
+	.name = SOFTIB_NAME,
+	.dev_name = SOFTIB_NAME,
+	.bus_groups = softib_bus_groups,
+};
+
+static int softib_bus_dev_new(u32 id, u32 nports)
+{
+	struct softib_bus_dev *bdev;
+	struct softib_dev *sdev;
+	int err;
+
+	lockdep_assert_held(&softib_bus_lock);
+	bdev = kzalloc(sizeof(*bdev), GFP_KERNEL);
+	if (!bdev)
+		return -ENOMEM;
+	bdev->id = id;
+	bdev->dev.id = id;
+	bdev->dev.bus = &softib_bus;
+	bdev->dev.type = &softib_bus_dev_type;
+	err = device_register(&bdev->dev);
+	if (err)
+		goto err_put;
+	sdev = softib_dev_create(bdev, nports);
+	if (IS_ERR(sdev)) {
+		err = PTR_ERR(sdev);
+		goto err_unregister;
+	}
+	bdev->sdev = sdev;
+	list_add_tail(&bdev->list, &softib_bus_devs);
+	return 0;
+
+err_unregister:
+	device_unregister(&bdev->dev);
+	return err;
+err_put:
+	put_device(&bdev->dev);
+	return err;
+}
+
+/**
+ * softib_bus_for_each - call a function for every softib device
+ * @fn: the function; a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * Context: process context; takes softib_bus_lock.
+ * Return: the first non-zero value @fn returned, or 0.
+ */
+int softib_bus_for_each(int (*fn)(struct softib_dev *sdev, void *arg),
+			void *arg)
+{
+	struct softib_bus_dev *bdev;
+	int ret = 0;
+
+	mutex_lock(&softib_bus_lock);
+	list_for_each_entry(bdev, &softib_bus_devs, list) {
+		ret = fn(bdev->sdev, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&softib_bus_lock);
+	return ret;
+}
+
+static void softib_bus_del_all(void)
+{
+	struct softib_bus_dev *bdev, *tmp;
+
+	mutex_lock(&softib_bus_lock);
+	softib_bus_open = false;
+	list_for_each_entry_safe(bdev, tmp, &softib_bus_devs, list)
+		softib_bus_dev_del(bdev);
+	mutex_unlock(&softib_bus_lock);
+}
+
+static int __init softib_init(void)
+{
+	int err;
+
+	err = softib_ud_init();
+	if (err)
+		return err;
+	err = softib_sa_init();
+	if (err)
+		goto err_ud;
+	err = softib_mc_init();
+	if (err)
+		goto err_sa;
+	softib_debugfs_init();
+	err = bus_register(&softib_bus);
+	if (err)
+		goto err_mc;
+	return 0;
+
+err_mc:
+	softib_debugfs_exit();
+	softib_mc_exit();
+	softib_fabric_exit();
+err_sa:
+	softib_sa_exit();
+err_ud:
+	softib_ud_exit();
+	return err;
+}
+
+static void __exit softib_exit(void)
+{
+	softib_bus_del_all();
+	bus_unregister(&softib_bus);
+	softib_debugfs_exit();
+	softib_sa_exit();
+	softib_mc_exit();
+	softib_fabric_exit();
+	softib_ud_exit();
+}
+
+module_init(softib_init);
+module_exit(softib_exit);
+MODULE_DESCRIPTION("Software InfiniBand fabric for testing");
+MODULE_LICENSE("GPL");

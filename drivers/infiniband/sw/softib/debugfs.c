@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ground truth and fault knobs in /sys/kernel/debug/softib/.
+ *
+ * Read-only files print one record per line as key=value fields, so shell
+ * tests can grep them: "groups" (the SA group table), "attach" (rdmavt's
+ * multicast attachments of every QP) and "ports" (state and counters).
+ * The knobs are plain numbers: sa_fail_joins, sa_drop_joins and
+ * sa_delay_joins count down with each SA join they affect, sa_delay_ms is
+ * the delay and drop_rate the percentage of data packets lost.
+ */
+#include <linux/debugfs.h>
+#include <linux/rbtree.h>
+#include <linux/seq_file.h>
+
+#include "softib.h"
+
+struct softib_faults softib_faults;
+static struct dentry *softib_debugfs;
+
+static int softib_groups_show(struct seq_file *s, void *unused)
+{
+	softib_mc_show(s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(softib_groups);
+
+static void softib_attach_port(struct seq_file *s, struct softib_port *port)
+{
+	struct rvt_ibport *rvp = &port->rvp;
+	struct rvt_mcast_qp *p;
+	struct rvt_mcast *mc;
+	struct rb_node *n;
+
+	spin_lock_irq(&rvp->lock);
+	for (n = rb_first(&rvp->mcast_tree); n; n = rb_next(n)) {
+		mc = rb_entry(n, struct rvt_mcast, rb_node);
+		list_for_each_entry(p, &mc->qp_list, list)
+			seq_printf(s, "dev=%s port=%u qpn=0x%06x mgid=%pI6 mlid=0x%04x\n",
+				   dev_name(&port->sdev->rdi.ibdev.dev),
+				   port->num, p->qp->ibqp.qp_num,
+				   mc->mcast_addr.mgid.raw,
+				   mc->mcast_addr.lid);
+	}
+	spin_unlock_irq(&rvp->lock);
+}
+
+static int softib_attach_dev(struct softib_dev *sdev, void *arg)
+{
+	u32 i;
+
+	for (i = 0; i < sdev->nports; i++)
+		softib_attach_port(arg, &sdev->ports[i]);
+	return 0;
+}
+
+static int softib_attach_show(struct seq_file *s, void *unused)
+{
+	return softib_bus_for_each(softib_attach_dev, s);
+}
+DEFINE_SHOW_ATTRIBUTE(softib_attach);
+
+static void softib_port_line(struct seq_file *s, struct softib_port *port)
+{
+	struct softib_port_stats *st = &port->stats;
+
+	seq_printf(s, "dev=%s port=%u lid=0x%04x guid=0x%016llx state=%s mtu=%d tx_packets=%lld rx_packets=%lld tx_drops=%lld rx_drops=%lld sa_mads=%lld\n",
+		   dev_name(&port->sdev->rdi.ibdev.dev), port->num, port->lid,
+		   port->guid,
+		   READ_ONCE(port->state) == IB_PORT_ACTIVE ? "ACTIVE" : "DOWN",
+		   ib_mtu_enum_to_int(READ_ONCE(port->mtu)),
+		   atomic64_read(&st->tx_packets),
+		   atomic64_read(&st->rx_packets),
+		   atomic64_read(&st->tx_drops),
+		   atomic64_read(&st->rx_drops),
+		   atomic64_read(&st->sa_mads));
+}
+
+static int softib_ports_dev(struct softib_dev *sdev, void *arg)
+{
+	u32 i;
+
+	for (i = 0; i < sdev->nports; i++)
+		softib_port_line(arg, &sdev->ports[i]);
+	return 0;
+}
+
+static int softib_ports_show(struct seq_file *s, void *unused)
+{
+	return softib_bus_for_each(softib_ports_dev, s);
+}
+DEFINE_SHOW_ATTRIBUTE(softib_ports);
+
+/**
+ * softib_debugfs_init - create /sys/kernel/debug/softib
+ *
+ * debugfs failures are not fatal; the files are simply missing.
+ */
+void softib_debugfs_init(void)
+{
+	struct dentry *d = debugfs_create_dir(SOFTIB_NAME, NULL);
+
+	softib_debugfs = d;
+	debugfs_create_file("groups", 0444, d, NULL, &softib_groups_fops);
+	debugfs_create_file("attach", 0444, d, NULL, &softib_attach_fops);
+	debugfs_create_file("ports", 0444, d, NULL, &softib_ports_fops);
+	debugfs_create_atomic_t("sa_fail_joins", 0644, d,
+				&softib_faults.sa_fail_joins);
+	debugfs_create_atomic_t("sa_drop_joins", 0644, d,
+				&softib_faults.sa_drop_joins);
+	debugfs_create_atomic_t("sa_delay_joins", 0644, d,
+				&softib_faults.sa_delay_joins);
+	debugfs_create_u32("sa_delay_ms", 0644, d, &softib_faults.sa_delay_ms);
+	debugfs_create_u32("drop_rate", 0644, d, &softib_faults.drop_rate);
+}
+
+/**
+ * softib_debugfs_exit - remove /sys/kernel/debug/softib
+ */
+void softib_debugfs_exit(void)
+{
+	debugfs_remove_recursive(softib_debugfs);
+}

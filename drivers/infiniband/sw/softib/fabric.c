@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtual subnet shared by every softib port.
+ *
+ * LID 1 belongs to the subnet manager / SA, which is not a port; ports get
+ * the lowest free unicast LID from 2 up when their device is created and
+ * keep it until the device is deleted.  The LID -> port map is an xarray
+ * read under RCU by the packet engine; removal is followed by
+ * synchronize_rcu() in the caller before the port memory can go away.
+ * Multicast LIDs come from an IDA starting at 0xC000.
+ */
+#include <linux/idr.h>
+#include <linux/xarray.h>
+
+#include "softib.h"
+
+/* LID -> struct softib_port; xarray's own lock serialises writers */
+static DEFINE_XARRAY_ALLOC(softib_lids);
+static DEFINE_IDA(softib_mlids);
+
+/**
+ * softib_fabric_add - give a port a LID and make it reachable
+ * @port: the port, with its GUID set
+ *
+ * Return: 0 or a negative errno; on success @port->lid is set.
+ */
+int softib_fabric_add(struct softib_port *port)
+{
+	struct xa_limit range = XA_LIMIT(SOFTIB_FIRST_LID, SOFTIB_LAST_LID);
+	u32 lid;
+	int ret = xa_alloc(&softib_lids, &lid, port, range, GFP_KERNEL);
+
+	/* port->lid stays 0 ("none") unless the LID is really ours */
+	if (!ret)
+		port->lid = lid;
+	return ret;
+}
+
+/**
+ * softib_fabric_del - make a port unreachable
+ * @port: the port
+ *
+ * The caller must wait for an RCU grace period before freeing @port.
+ */
+void softib_fabric_del(struct softib_port *port)
+{
+	if (port->lid)
+		xa_erase(&softib_lids, port->lid);
+}
+
+/**
+ * softib_fabric_port - find the port owning a LID
+ * @lid: unicast LID
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the port or NULL.
+ */
+struct softib_port *softib_fabric_port(u32 lid)
+{
+	bool unicast = lid >= SOFTIB_FIRST_LID && lid <= SOFTIB_LAST_LID;
+
+	return unicast ? xa_load(&softib_lids, lid) : NULL;
+}
+
+/**
+ * softib_fabric_port_by_gid - find the port owning a GID
+ * @gid: a port GID
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the port or NULL.
+ */
+struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid)
+{
+	struct softib_port *port, *found = NULL;
+	unsigned long lid;
+
+	if (gid->global.subnet_prefix != cpu_to_be64(SOFTIB_GID_PREFIX))
+		return found;
+	xa_for_each(&softib_lids, lid, port) {
+		if (cpu_to_be64(port->guid) == gid->global.interface_id) {
+			found = port;
+			break;
+		}
+	}
+	return found;
+}
+
+/**
+ * softib_fabric_alloc_mlid - allocate a multicast LID
+ *
+ * Return: the MLID or a negative errno.
+ */
+int softib_fabric_alloc_mlid(void)
+{
+	return ida_alloc_range(&softib_mlids, SOFTIB_FIRST_MLID,
+			       SOFTIB_LAST_MLID, GFP_ATOMIC);
+}
+
+/**
+ * softib_fabric_free_mlid - release a multicast LID
+ * @mlid: a LID from softib_fabric_alloc_mlid()
+ */
+void softib_fabric_free_mlid(u32 mlid)
+{
+	ida_free(&softib_mlids, mlid);
+}
+
+/**
+ * softib_fabric_exit - release the maps once every port and group is gone
+ */
+void softib_fabric_exit(void)
+{
+	WARN_ON_ONCE(!xa_empty(&softib_lids));
+	xa_destroy(&softib_lids);
+	ida_destroy(&softib_mlids);
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SA's multicast group table.
+ *
+ * A group (struct softib_mc_group) is keyed by MGID and owns an MLID; its
+ * members (struct softib_mc_member) are port GIDs with the OR of the join
+ * states the port asked for.  Broadcast groups, one per P_Key, are
+ * permanent: they are created before anyone joins and survive their last
+ * member.  Other groups are created by a join that carries enough
+ * components and die with their last member.
+ *
+ * The SA changes the table from its ordered workqueue; the packet engine
+ * reads it under RCU to find the ports that receive a multicast packet,
+ * and debugfs dumps it.  One spinlock covers all of it; allocations are
+ * done before taking it.
+ */
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <rdma/ib_sa.h>
+
+#include "softib.h"
+
+struct softib_mc_member {
+	struct list_head list;
+	union ib_gid gid;
+	u32 lid;
+	u8 join_state;
+};
+
+struct softib_mc_group {
+	struct list_head list;
+	struct softib_mc_rec rec;
+	bool permanent;
+	struct list_head members;
+};
+
+/* protects softib_mc_groups and the member list of every group */
+static DEFINE_SPINLOCK(softib_mc_lock);
+static LIST_HEAD(softib_mc_groups);
+
+static struct softib_mc_group *softib_mc_by_mgid(const union ib_gid *mgid)
+{
+	struct softib_mc_group *grp;
+
+	lockdep_assert_held(&softib_mc_lock);
+	list_for_each_entry(grp, &softib_mc_groups, list)
+		if (!memcmp(&grp->rec.mgid, mgid, sizeof(*mgid)))
+			return grp;
+	return NULL;
+}
+
+static struct softib_mc_member *
+softib_mc_member(struct softib_mc_group *grp, const union ib_gid *gid)
+{
+	struct softib_mc_member *m;
+
+	lockdep_assert_held(&softib_mc_lock);
+	list_for_each_entry(m, &grp->members, list)
+		if (!memcmp(&m->gid, gid, sizeof(*gid)))
+			return m;
+	return NULL;
+}
+
+/* Unlink a group if nothing keeps it; returns the group to free. */
+static struct softib_mc_group *softib_mc_reap(struct softib_mc_group *grp)
+{
+	lockdep_assert_held(&softib_mc_lock);
+	if (grp->permanent || !list_empty(&grp->members))
+		return NULL;
+	list_del(&grp->list);
+	return grp;
+}
+
+static void softib_mc_free(struct softib_mc_group *grp)
+{
+	if (!grp)
+		return;
+	softib_fabric_free_mlid(grp->rec.mlid);
+	kfree(grp);
+}
+
+static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
+{
+	struct softib_mc_group *grp;
+	int mlid;
+
+	grp = kzalloc(sizeof(*grp), GFP_KERNEL);
+	if (!grp)
+		return -ENOMEM;
+	mlid = softib_fabric_alloc_mlid();
+	if (mlid < 0) {
+		kfree(grp);
+		return mlid;
+	}
+	grp->rec = *rec;
+	grp->rec.mlid = mlid;
+	grp->permanent = permanent;
+	INIT_LIST_HEAD(&grp->members);
+	spin_lock(&softib_mc_lock);
+	if (softib_mc_by_mgid(&rec->mgid)) {
+		spin_unlock(&softib_mc_lock);
+		softib_mc_free(grp);
+		return -EEXIST;
+	}
+	list_add_tail(&grp->list, &softib_mc_groups);
+	spin_unlock(&softib_mc_lock);
+	return mlid;
+}
+
+/**
+ * softib_mc_add_broadcast - create the IPoIB broadcast group of a P_Key
+ * @pkey: the P_Key; the full-membership bit is forced on
+ *
+ * Return: 0 (also if the group exists) or a negative errno.
+ */
+int softib_mc_add_broadcast(u16 pkey)
+{
+	struct softib_mc_rec rec = {
+		.qkey = SOFTIB_IPOIB_QKEY,
+		.mtu = IB_MTU_2048,
+		.rate = IB_RATE_100_GBPS,
+		.scope = 2,
+	};
+	int ret;
+
+	pkey |= 0x8000;
+	rec.pkey = pkey;
+	rec.mgid.raw[0] = 0xff;
+	rec.mgid.raw[1] = 0x12;
+	rec.mgid.raw[2] = 0x40;
+	rec.mgid.raw[3] = 0x1b;
+	rec.mgid.raw[4] = pkey >> 8;
+	rec.mgid.raw[5] = pkey & 0xff;
+	memset(&rec.mgid.raw[12], 0xff, 4);
+	ret = softib_mc_insert(&rec, true);
+	return ret == -EEXIST ? 0 : min(ret, 0);
+}
+
+/**
+ * softib_mc_find - look a group up by MGID
+ * @mgid: multicast GID
+ * @rec: filled with the group's attributes
+ *
+ * Return: 0 or -ENOENT.
+ */
+int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec)
+{
+	struct softib_mc_group *grp;
+	int ret = -ENOENT;
+
+	spin_lock(&softib_mc_lock);
+	grp = softib_mc_by_mgid(mgid);
+	if (grp) {
+		*rec = grp->rec;
+		ret = 0;
+	}
+	spin_unlock(&softib_mc_lock);
+	return ret;
+}
+
+/**
+ * softib_mc_create - create a group on behalf of a join
+ * @rec: attributes; @rec->mlid is set on success
+ *
+ * Return: 0, -EEXIST or another negative errno.
+ */
+int softib_mc_create(struct softib_mc_rec *rec)
+{
+	int mlid = softib_mc_insert(rec, false);
+
+	if (mlid < 0)
+		return mlid;
+	rec->mlid = mlid;
+	return 0;
+}
+
+/**
+ * softib_mc_join - add join state bits for a port
+ * @mgid: the group
+ * @port_gid: the joining port
+ * @lid: its LID
+ * @join_state: bits to add; on return the port's resulting join state
+ *
+ * Return: 0, -ENOENT if the group does not exist, or -ENOMEM.
+ */
+int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
+		   u32 lid, u8 *join_state)
+{
+	struct softib_mc_member *m, *new;
+	struct softib_mc_group *grp;
+	int ret = 0;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	spin_lock(&softib_mc_lock);
+	grp = softib_mc_by_mgid(mgid);
+	if (!grp) {
+		ret = -ENOENT;
+		goto out;
+	}
+	m = softib_mc_member(grp, port_gid);
+	if (!m) {
+		m = new;
+		new = NULL;
+		m->gid = *port_gid;
+		list_add_tail(&m->list, &grp->members);
+	}
+	m->lid = lid;
+	m->join_state |= *join_state;
+	*join_state = m->join_state;
+out:
+	spin_unlock(&softib_mc_lock);
+	kfree(new);
+	return ret;
+}
+
+/**
+ * softib_mc_leave - remove join state bits of a port
+ * @mgid: the group
+ * @port_gid: the leaving port
+ * @join_state: bits to remove; on return the port's remaining join state
+ *
+ * The member goes when no bit is left, a non-permanent group with it.
+ *
+ * Return: 0, or -ENOENT if the port is not a member.
+ */
+int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+		    u8 *join_state)
+{
+	struct softib_mc_group *grp, *dead = NULL;
+	struct softib_mc_member *m = NULL;
+	int ret = -ENOENT;
+
+	spin_lock(&softib_mc_lock);
+	grp = softib_mc_by_mgid(mgid);
+	if (grp)
+		m = softib_mc_member(grp, port_gid);
+	if (m) {
+		m->join_state &= ~*join_state;
+		*join_state = m->join_state;
+		if (!m->join_state) {
+			list_del(&m->list);
+			kfree(m);
+			dead = softib_mc_reap(grp);
+		}
+		ret = 0;
+	}
+	spin_unlock(&softib_mc_lock);
+	softib_mc_free(dead);
+	return ret;
+}
+
+/**
+ * softib_mc_port_gone - drop every membership of a port
+ * @lid: the port's LID
+ *
+ * Called when a port goes down or away, as a subnet manager would.
+ */
+void softib_mc_port_gone(u32 lid)
+{
+	struct softib_mc_group *grp, *gtmp;
+	struct softib_mc_member *m, *mtmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&softib_mc_lock);
+	list_for_each_entry_safe(grp, gtmp, &softib_mc_groups, list) {
+		list_for_each_entry_safe(m, mtmp, &grp->members, list) {
+			if (m->lid != lid)
+				continue;
+			list_del(&m->list);
+			kfree(m);
+		}
+		if (softib_mc_reap(grp))
+			list_add(&grp->list, &dead);
+	}
+	spin_unlock(&softib_mc_lock);
+	list_for_each_entry_safe(grp, gtmp, &dead, list)
+		softib_mc_free(grp);
+}
+
+/**
+ * softib_mc_receivers - LIDs of the full members of a group
+ * @mlid: the group's MLID
+ * @mgid: filled with the group's MGID
+ * @lids: array filled with member LIDs
+ * @max: size of @lids
+ *
+ * Send-only members (join state 0x8 alone) do not receive.
+ *
+ * Return: number of LIDs stored, or -ENOENT if no group has @mlid.
+ */
+int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max)
+{
+	struct softib_mc_group *grp;
+	struct softib_mc_member *m;
+	int n = -ENOENT;
+
+	spin_lock(&softib_mc_lock);
+	list_for_each_entry(grp, &softib_mc_groups, list) {
+		if (grp->rec.mlid != mlid)
+			continue;
+		*mgid = grp->rec.mgid;
+		n = 0;
+		list_for_each_entry(m, &grp->members, list)
+			if ((m->join_state & 0x1) && n < max)
+				lids[n++] = m->lid;
+		break;
+	}
+	spin_unlock(&softib_mc_lock);
+	return n;
+}
+
+/**
+ * softib_mc_show - dump the group table, one record per line
+ * @s: debugfs seq_file
+ */
+void softib_mc_show(struct seq_file *s)
+{
+	struct softib_mc_group *grp;
+	struct softib_mc_member *m;
+
+	spin_lock(&softib_mc_lock);
+	list_for_each_entry(grp, &softib_mc_groups, list) {
+		seq_printf(s, "group mgid=%pI6 mlid=0x%04x qkey=0x%08x pkey=0x%04x mtu=%d permanent=%d\n",
+			   grp->rec.mgid.raw, grp->rec.mlid, grp->rec.qkey,
+			   grp->rec.pkey, ib_mtu_enum_to_int(grp->rec.mtu),
+			   grp->permanent);
+		list_for_each_entry(m, &grp->members, list)
+			seq_printf(s, "member mgid=%pI6 port_gid=%pI6 lid=0x%04x join_state=0x%x\n",
+				   grp->rec.mgid.raw, m->gid.raw, m->lid,
+				   m->join_state);
+	}
+	spin_unlock(&softib_mc_lock);
+}
+
+/**
+ * softib_mc_init - create the default broadcast group
+ *
+ * Return: 0 or a negative errno.
+ */
+int softib_mc_init(void)
+{
+	return softib_mc_add_broadcast(SOFTIB_DEFAULT_PKEY);
+}
+
+/**
+ * softib_mc_exit - free the whole table
+ */
+void softib_mc_exit(void)
+{
+	struct softib_mc_group *grp, *gtmp;
+	struct softib_mc_member *m, *mtmp;
+
+	list_for_each_entry_safe(grp, gtmp, &softib_mc_groups, list) {
+		list_for_each_entry_safe(m, mtmp, &grp->members, list)
+			kfree(m);
+		list_del(&grp->list);
+		softib_mc_free(grp);
+	}
+}

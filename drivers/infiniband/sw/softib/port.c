@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports: identity, state reported to the core, and the per-port knobs.
+ *
+ * Every port starts ACTIVE with its LID, SM LID 1 and the default P_Key,
+ * as the core expects from a port on a configured subnet.  The knobs live
+ * in the "softib" group of the InfiniBand port directory,
+ * /sys/class/infiniband/softib<ID>/ports/<N>/softib/: link (up/down),
+ * reregister (ask clients to rejoin), pkeys (set a P_Key table entry) and
+ * mtu (2048/4096).  A port going down loses its SA memberships, as it
+ * would when it drops out of a real subnet.
+ */
+#include <linux/kstrtox.h>
+#include <rdma/ib_sysfs.h>
+
+#include "softib.h"
+
+static void softib_port_event(struct softib_port *port,
+			      enum ib_event_type type)
+{
+	struct ib_event ev = {
+		.device = &port->sdev->rdi.ibdev,
+		.element.port_num = port->num,
+		.event = type,
+	};
+
+	ib_dispatch_event(&ev);
+}
+
+/**
+ * softib_port_init - set a port up before its device registers
+ * @sdev: the device
+ * @port: the port
+ * @num: its 1-based number
+ */
+void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
+		      u32 num)
+{
+	struct rvt_ibport *rvp = &port->rvp;
+
+	port->sdev = sdev;
+	port->num = num;
+	port->guid = SOFTIB_GUID_BASE | (u64)sdev->id << 8 | num;
+	port->state = IB_PORT_ACTIVE;
+	port->mtu = IB_MTU_2048;
+	port->pkeys[0] = SOFTIB_DEFAULT_PKEY;
+	spin_lock_init(&rvp->lock);
+	rvp->mcast_tree = RB_ROOT;
+	rvp->gid_prefix = cpu_to_be64(SOFTIB_GID_PREFIX);
+	rvp->sm_lid = SOFTIB_SM_LID;
+	rvp->subnet_timeout = 18;
+	rvp->port_cap_flags = IB_PORT_CM_SUP | IB_PORT_SYS_IMAGE_GUID_SUP |
+			      IB_PORT_CLIENT_REG_SUP;
+	rvt_init_port(&sdev->rdi, rvp, num - 1, port->pkeys);
+}
+
+/**
+ * softib_port_query - rdmavt's query_port_state callback
+ * @rdi: the device
+ * @port_num: 1-based port number
+ * @props: attributes to complete
+ *
+ * Return: 0.
+ */
+int softib_port_query(struct rvt_dev_info *rdi, u32 port_num,
+		      struct ib_port_attr *props)
+{
+	struct softib_port *port = &softib_from_rdi(rdi)->ports[port_num - 1];
+	bool up = READ_ONCE(port->state) == IB_PORT_ACTIVE;
+
+	props->lid = port->lid;
+	props->lmc = 0;
+	props->state = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
+	props->phys_state = up ? IB_PORT_PHYS_STATE_LINK_UP :
+				 IB_PORT_PHYS_STATE_DISABLED;
+	props->gid_tbl_len = 1;
+	props->max_mtu = IB_MTU_4096;
+	props->active_mtu = READ_ONCE(port->mtu);
+	props->active_width = IB_WIDTH_4X;
+	props->active_speed = IB_SPEED_EDR;
+	props->max_vl_num = 1;
+	return 0;
+}
+
+/**
+ * softib_port_guid - rdmavt's get_guid_be callback
+ * @rdi: the device
+ * @rvp: the port
+ * @guid_index: GID table index; only 0 exists
+ * @guid: the port GUID, big endian
+ *
+ * Return: 0 or -EINVAL.
+ */
+int softib_port_guid(struct rvt_dev_info *rdi, struct rvt_ibport *rvp,
+		     int guid_index, __be64 *guid)
+{
+	if (guid_index)
+		return -EINVAL;
+	*guid = cpu_to_be64(softib_from_rvp(rvp)->guid);
+	return 0;
+}
+
+/**
+ * softib_pkey_index - find where a P_Key matches a port's table
+ * @port: the port
+ * @pkey: P_Key from a packet
+ *
+ * Return: the table index or -1.
+ */
+int softib_pkey_index(const struct softib_port *port, u16 pkey)
+{
+	int i;
+
+	for (i = 0; i < SOFTIB_NPKEYS; i++)
+		if (softib_pkey_match(pkey, READ_ONCE(port->pkeys[i])))
+			return i;
+	return -1;
+}
+
+static void softib_port_set_link(struct softib_port *port, bool up)
+{
+	enum ib_port_state want = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
+	struct softib_dev *sdev = port->sdev;
+	bool changed;
+
+	mutex_lock(&sdev->port_lock);
+	changed = port->state != want;
+	WRITE_ONCE(port->state, want);
+	if (changed && !up)
+		softib_mc_port_gone(port->lid);
+	mutex_unlock(&sdev->port_lock);
+	if (changed)
+		softib_port_event(port, up ? IB_EVENT_PORT_ACTIVE :
+				  IB_EVENT_PORT_ERR);
+}
+
+/**
+ * softib_port_shut_down - rdmavt's shut_down_port callback
+ * @rdi: the device
+ * @port_num: 1-based port number
+ *
+ * Return: 0.
+ */
+int softib_port_shut_down(struct rvt_dev_info *rdi, u32 port_num)
+{
+	softib_port_set_link(&softib_from_rdi(rdi)->ports[port_num - 1],
+			     false);
+	return 0;
+}
+
+/**
+ * softib_port_announce - tell the core the ports are active
+ * @sdev: a device that just registered
+ *
+ * ib_sa fetches the SA's ClassPortInfo on this event.
+ */
+void softib_port_announce(struct softib_dev *sdev)
+{
+	u32 i;
+
+	for (i = 0; i < sdev->nports; i++)
+		softib_port_event(&sdev->ports[i], IB_EVENT_PORT_ACTIVE);
+}
+
+static struct softib_port *softib_port_get(struct ib_device *ibdev,
+					   u32 port_num)
+{
+	return &softib_from_ibdev(ibdev)->ports[port_num - 1];
+}
+
+static ssize_t softib_link_show(struct ib_device *ibdev, u32 port_num,
+				struct ib_port_attribute *attr, char *buf)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+
+	return sysfs_emit(buf, "%s\n", READ_ONCE(port->state) ==
+			  IB_PORT_ACTIVE ? "up" : "down");
+}
+
+static ssize_t softib_link_store(struct ib_device *ibdev, u32 port_num,
+				 struct ib_port_attribute *attr,
+				 const char *buf, size_t count)
+{
+	bool up;
+
+	if (sysfs_streq(buf, "up"))
+		up = true;
+	else if (sysfs_streq(buf, "down"))
+		up = false;
+	else if (kstrtobool(buf, &up))
+		return -EINVAL;
+	softib_port_set_link(softib_port_get(ibdev, port_num), up);
+	return count;
+}
+
+static ssize_t softib_reregister_store(struct ib_device *ibdev, u32 port_num,
+				       struct ib_port_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+	bool doit;
+
+	if (kstrtobool(buf, &doit))
+		return -EINVAL;
+	if (doit && READ_ONCE(port->state) == IB_PORT_ACTIVE)
+		softib_port_event(port, IB_EVENT_CLIENT_REREGISTER);
+	return count;
+}
+
+static ssize_t softib_pkeys_show(struct ib_device *ibdev, u32 port_num,
+				 struct ib_port_attribute *attr, char *buf)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+	int i, len = 0;
+
+	for (i = 0; i < SOFTIB_NPKEYS; i++)
+		len += sysfs_emit_at(buf, len, "index=%d pkey=0x%04x\n", i,
+				     READ_ONCE(port->pkeys[i]));
+	return len;
+}
+
+static ssize_t softib_pkeys_store(struct ib_device *ibdev, u32 port_num,
+				  struct ib_port_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+	struct softib_dev *sdev = port->sdev;
+	unsigned int idx, pkey;
+	int err = 0;
+
+	if (sscanf(buf, "%u %i", &idx, &pkey) != 2 || idx == 0 ||
+	    idx >= SOFTIB_NPKEYS || pkey > 0xffff || pkey < 0)
+		return -EINVAL;
+	mutex_lock(&sdev->port_lock);
+	if (pkey & 0x7fff)
+		err = softib_mc_add_broadcast(pkey);
+	if (!err)
+		WRITE_ONCE(port->pkeys[idx], pkey);
+	mutex_unlock(&sdev->port_lock);
+	if (err)
+		return err;
+	softib_port_event(port, IB_EVENT_PKEY_CHANGE);
+	return count;
+}
+
+static ssize_t softib_mtu_show(struct ib_device *ibdev, u32 port_num,
+			       struct ib_port_attribute *attr, char *buf)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+
+	return sysfs_emit(buf, "%d\n",
+			  ib_mtu_enum_to_int(READ_ONCE(port->mtu)));
+}
+
+static ssize_t softib_mtu_store(struct ib_device *ibdev, u32 port_num,
+				struct ib_port_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct softib_port *port = softib_port_get(ibdev, port_num);
+	unsigned int mtu;
+
+	if (kstrtouint(buf, 0, &mtu) || (mtu != 2048 && mtu != 4096))
+		return -EINVAL;
+	WRITE_ONCE(port->mtu, ib_mtu_int_to_enum(mtu));
+	return count;
+}
+
+static struct ib_port_attribute softib_attr_link =
+	__ATTR(link, 0644, softib_link_show, softib_link_store);
+static struct ib_port_attribute softib_attr_reregister =
+	__ATTR(reregister, 0200, NULL, softib_reregister_store);
+static struct ib_port_attribute softib_attr_pkeys =
+	__ATTR(pkeys, 0644, softib_pkeys_show, softib_pkeys_store);
+static struct ib_port_attribute softib_attr_mtu =
+	__ATTR(mtu, 0644, softib_mtu_show, softib_mtu_store);
+
+static struct attribute *softib_port_attrs[] = {
+	&softib_attr_link.attr,
+	&softib_attr_reregister.attr,
+	&softib_attr_pkeys.attr,
+	&softib_attr_mtu.attr,
+	NULL
+};
+
+static const struct attribute_group softib_port_group = {
+	.name = SOFTIB_NAME,
+	.attrs = softib_port_attrs,
+};
+
+const struct attribute_group *softib_port_groups[] = {
+	&softib_port_group,
+	NULL
+};

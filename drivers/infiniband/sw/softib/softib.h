@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * softib - a software InfiniBand fabric for tests.
+ *
+ * Object model: a bus device (struct softib_bus_dev, created through
+ * /sys/bus/softib/new_device) owns one rdmavt device (struct softib_dev)
+ * whose ports (struct softib_port) all sit on one virtual subnet
+ * (fabric.c).  The subnet has an embedded Subnet Administrator (sa.c)
+ * keeping a multicast group table (mcast.c).  Packets move between QPs
+ * through per-QP send work (ud.c); nothing is delivered in the context of
+ * the poster.  debugfs.c shows the ground truth and holds fault knobs.
+ */
+#ifndef _SOFTIB_H
+#define _SOFTIB_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_vt.h>
+#include <rdma/rdmavt_qp.h>
+
+#define SOFTIB_NAME		"softib"
+#define SOFTIB_MAX_ID		0xffff
+#define SOFTIB_MAX_PORTS	4
+#define SOFTIB_NPKEYS		16
+#define SOFTIB_DEFAULT_PKEY	0xffff
+#define SOFTIB_SM_LID		1
+#define SOFTIB_FIRST_LID	2
+#define SOFTIB_LAST_LID		0xbfff
+#define SOFTIB_FIRST_MLID	0xc000
+#define SOFTIB_LAST_MLID	0xfffe
+#define SOFTIB_GID_PREFIX	0xfe80000000000000ULL
+#define SOFTIB_GUID_BASE	0x02005e0000000000ULL
+#define SOFTIB_IPOIB_QKEY	0x0000000b
+#define SOFTIB_GRH_NEXT_HDR	0x1b
+#define SOFTIB_MAX_MEMBERS	64
+#define SOFTIB_MAX_PAYLOAD	4096
+
+/**
+ * struct softib_port_stats - per-port counters shown in debugfs
+ * @tx_packets: packets that left the port
+ * @rx_packets: packets placed in a receive queue of the port
+ * @tx_drops: sends dropped (port down, no route, injected loss)
+ * @rx_drops: packets refused at the port (no buffer, key mismatch)
+ * @sa_mads: MADs the SA received from the port
+ */
+struct softib_port_stats {
+	atomic64_t tx_packets;
+	atomic64_t rx_packets;
+	atomic64_t tx_drops;
+	atomic64_t rx_drops;
+	atomic64_t sa_mads;
+};
+
+/**
+ * struct softib_port - one port of a softib device
+ * @rvp: rdmavt's per-port state; rdmavt keeps a pointer to it
+ * @sdev: the owning device
+ * @num: port number, 1-based
+ * @lid: LID on the virtual subnet, fixed for the port's lifetime
+ * @guid: port GUID
+ * @state: IB_PORT_ACTIVE or IB_PORT_DOWN
+ * @mtu: active MTU (enum ib_mtu)
+ * @pkeys: P_Key table handed to rdmavt, index 0 is the default P_Key
+ * @stats: counters
+ */
+struct softib_port {
+	struct rvt_ibport rvp;
+	struct softib_dev *sdev;
+	u32 num;
+	u32 lid;
+	u64 guid;
+	enum ib_port_state state;
+	enum ib_mtu mtu;
+	u16 pkeys[SOFTIB_NPKEYS];
+	struct softib_port_stats stats;
+};
+
+/**
+ * struct softib_dev - a softib InfiniBand device
+ * @rdi: rdmavt device; must stay first (it embeds the ib_device)
+ * @bdev: the bus device this InfiniBand device hangs under
+ * @id: the ID the test chose
+ * @nports: number of ports
+ * @port_lock: serialises port state, MTU and P_Key changes
+ * @ports: the ports
+ */
+struct softib_dev {
+	struct rvt_dev_info rdi;
+	struct softib_bus_dev *bdev;
+	u32 id;
+	u32 nports;
+	/* protects state, mtu and pkeys of every port of this device */
+	struct mutex port_lock;
+	struct softib_port ports[] __counted_by(nports);
+};
+
+/**
+ * struct softib_bus_dev - the device on the softib bus
+ * @dev: driver-model device, /sys/bus/softib/devices/softib<ID>
+ * @id: the ID the test chose
+ * @sdev: the InfiniBand device, NULL once deleted
+ * @list: entry in the bus's device list
+ */
+struct softib_bus_dev {
+	struct device dev;
+	u32 id;
+	struct softib_dev *sdev;
+	struct list_head list;
+};
+
+/**
+ * struct softib_qp_priv - softib's private part of an rdmavt QP
+ * @qp: the QP
+ * @send_work: drains the send queue in process context
+ * @buf: bounce buffer the send work copies each payload into
+ */
+struct softib_qp_priv {
+	struct rvt_qp *qp;
+	struct work_struct send_work;
+	u8 *buf;
+};
+
+/**
+ * struct softib_pkt - a packet on its way to one receive queue
+ * @data: payload (without GRH)
+ * @len: payload length
+ * @slid: source LID
+ * @src_qpn: source QP number
+ * @sl: service level
+ * @pkey: P_Key the packet carries
+ * @qkey: Q_Key the packet carries
+ * @imm: immediate data, valid if @has_imm
+ * @has_imm: the packet carries immediate data
+ * @solicited: the sender asked for a solicited event
+ * @has_grh: @grh precedes the payload
+ * @grh: global route header synthesised for the receiver
+ */
+struct softib_pkt {
+	const void *data;
+	u32 len;
+	u32 slid;
+	u32 src_qpn;
+	u8 sl;
+	u16 pkey;
+	u32 qkey;
+	__be32 imm;
+	bool has_imm;
+	bool solicited;
+	bool has_grh;
+	struct ib_grh grh;
+};
+
+/**
+ * struct softib_faults - fault injection knobs (debugfs)
+ * @sa_fail_joins: fail this many of the next SA joins
+ * @sa_drop_joins: silently drop this many of the next SA joins
+ * @sa_delay_joins: delay this many of the next SA joins
+ * @sa_delay_ms: by this many milliseconds
+ * @drop_rate: percentage of data packets lost
+ */
+struct softib_faults {
+	atomic_t sa_fail_joins;
+	atomic_t sa_drop_joins;
+	atomic_t sa_delay_joins;
+	u32 sa_delay_ms;
+	u32 drop_rate;
+};
+
+extern struct softib_faults softib_faults;
+
+static inline struct softib_dev *softib_from_rdi(struct rvt_dev_info *rdi)
+{
+	return container_of(rdi, struct softib_dev, rdi);
+}
+
+static inline struct softib_dev *softib_from_ibdev(struct ib_device *ibdev)
+{
+	return softib_from_rdi(ib_to_rvt(ibdev));
+}
+
+static inline struct softib_port *softib_from_rvp(struct rvt_ibport *rvp)
+{
+	return container_of(rvp, struct softib_port, rvp);
+}
+
+static inline struct softib_port *softib_qp_port(struct rvt_qp *qp)
+{
+	return &softib_from_ibdev(qp->ibqp.device)->ports[qp->port_num - 1];
+}
+
+static inline void softib_port_gid(const struct softib_port *port,
+				   union ib_gid *gid)
+{
+	gid->global.subnet_prefix = cpu_to_be64(SOFTIB_GID_PREFIX);
+	gid->global.interface_id = cpu_to_be64(port->guid);
+}
+
+/* bus.c */
+int softib_bus_for_each(int (*fn)(struct softib_dev *sdev, void *arg),
+			void *arg);
+
+/* dev.c */
+struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports);
+void softib_dev_destroy(struct softib_dev *sdev);
+
+/* port.c */
+extern const struct attribute_group *softib_port_groups[];
+void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
+		      u32 num);
+int softib_port_query(struct rvt_dev_info *rdi, u32 port_num,
+		      struct ib_port_attr *props);
+int softib_port_guid(struct rvt_dev_info *rdi, struct rvt_ibport *rvp,
+		     int guid_index, __be64 *guid);
+int softib_port_shut_down(struct rvt_dev_info *rdi, u32 port_num);
+void softib_port_announce(struct softib_dev *sdev);
+int softib_pkey_index(const struct softib_port *port, u16 pkey);
+
+/* verbs.c */
+void softib_verbs_setup(struct softib_dev *sdev);
+
+/* fabric.c */
+int softib_fabric_add(struct softib_port *port);
+void softib_fabric_del(struct softib_port *port);
+struct softib_port *softib_fabric_port(u32 lid);
+struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid);
+int softib_fabric_alloc_mlid(void);
+void softib_fabric_free_mlid(u32 mlid);
+void softib_fabric_exit(void);
+
+/* ud.c */
+int softib_ud_init(void);
+void softib_ud_exit(void);
+bool softib_ud_schedule(struct rvt_qp *qp);
+void softib_ud_stop(struct rvt_qp *qp);
+void softib_ud_init_qp(struct softib_qp_priv *priv, struct rvt_qp *qp);
+void softib_ud_deliver(struct rvt_qp *rqp, const struct softib_pkt *pkt);
+bool softib_pkey_match(u16 a, u16 b);
+
+/* sa.c */
+int softib_sa_init(void);
+void softib_sa_exit(void);
+void softib_sa_receive(struct softib_port *port, const void *mad, u32 len,
+		       u16 pkey);
+
+/* mcast.c */
+/**
+ * struct softib_mc_rec - multicast group attributes, host byte order
+ * @mgid: multicast GID
+ * @mlid: multicast LID
+ * @qkey: group Q_Key
+ * @pkey: group P_Key
+ * @mtu: group MTU (enum ib_mtu)
+ * @rate: group rate (enum ib_rate)
+ * @sl: service level
+ * @tclass: traffic class
+ * @flow_label: flow label
+ * @hop_limit: hop limit
+ * @scope: scope nibble
+ * @plt: packet life time
+ */
+struct softib_mc_rec {
+	union ib_gid mgid;
+	u32 mlid;
+	u32 qkey;
+	u16 pkey;
+	u8 mtu;
+	u8 rate;
+	u8 sl;
+	u8 tclass;
+	u32 flow_label;
+	u8 hop_limit;
+	u8 scope;
+	u8 plt;
+};
+
+int softib_mc_init(void);
+void softib_mc_exit(void);
+int softib_mc_add_broadcast(u16 pkey);
+int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec);
+int softib_mc_create(struct softib_mc_rec *rec);
+int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
+		   u32 lid, u8 *join_state);
+int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+		    u8 *join_state);
+void softib_mc_port_gone(u32 lid);
+int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max);
+void softib_mc_show(struct seq_file *s);
+
+/* debugfs.c */
+void softib_debugfs_init(void);
+void softib_debugfs_exit(void);
+
+#endif /* _SOFTIB_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The glue between softib and rdmavt.
+ *
+ * rdmavt implements the verbs; it refuses to register a device unless the
+ * driver provides a set of callbacks (see check_support() in rdmavt) and
+ * its own ib_device_ops with port_groups and modify_device.  Those are
+ * filled in here, with the device limits.  driver_id is RDMA_DRIVER_QIB so
+ * that rdma-core's libipathverbs, which speaks rdmavt's user ABI, serves
+ * softib devices.  Only UD (and QP0/QP1) sends are supported.
+ */
+#include <linux/log2.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <rdma/ib_mad.h>
+
+#include "softib.h"
+
+/* rdmavt prints through a PCI device; softib has none, so lend it one */
+static struct pci_dev softib_pdev = {
+	.dev.init_name = SOFTIB_NAME,
+};
+
+#define SOFTIB_UD_QPTS (BIT(IB_QPT_UD) | BIT(IB_QPT_SMI) | BIT(IB_QPT_GSI))
+
+static const struct rvt_operation_params softib_post_parms[RVT_OPERATION_MAX] = {
+	[IB_WR_SEND] = {
+		.length = sizeof(struct ib_send_wr),
+		.qpt_support = SOFTIB_UD_QPTS,
+	},
+	[IB_WR_SEND_WITH_IMM] = {
+		.length = sizeof(struct ib_send_wr),
+		.qpt_support = SOFTIB_UD_QPTS,
+	},
+};
+
+static const enum ib_wc_opcode softib_wc_opcode[RVT_OPERATION_MAX] = {
+	[IB_WR_SEND] = IB_WC_SEND,
+	[IB_WR_SEND_WITH_IMM] = IB_WC_SEND,
+};
+
+static struct pci_dev *softib_get_pci_dev(struct rvt_dev_info *rdi)
+{
+	return &softib_pdev;
+}
+
+static void *softib_qp_priv_alloc(struct rvt_dev_info *rdi, struct rvt_qp *qp)
+{
+	struct softib_qp_priv *priv;
+
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	if (!priv)
+		return ERR_PTR(-ENOMEM);
+	priv->buf = kmalloc(SOFTIB_MAX_PAYLOAD, GFP_KERNEL);
+	if (!priv->buf) {
+		kfree(priv);
+		return ERR_PTR(-ENOMEM);
+	}
+	softib_ud_init_qp(priv, qp);
+	return priv;
+}
+
+static void softib_qp_priv_free(struct rvt_dev_info *rdi, struct rvt_qp *qp)
+{
+	struct softib_qp_priv *priv = qp->priv;
+
+	softib_ud_stop(qp);
+	kfree(priv->buf);
+	kfree(priv);
+}
+
+static unsigned int softib_free_all_qps(struct rvt_dev_info *rdi)
+{
+	return 0;
+}
+
+/* Nothing to do: the send work is the only activity a QP has. */
+static void softib_qp_noop(struct rvt_qp *qp)
+{
+}
+
+static void softib_notify_restart_rc(struct rvt_qp *qp, u32 psn, int wait)
+{
+}
+
+static void softib_cap_mask_chg(struct rvt_dev_info *rdi, u32 port_num)
+{
+}
+
+static void softib_do_send(struct rvt_qp *qp)
+{
+	softib_ud_schedule(qp);
+}
+
+static int softib_get_pmtu_from_attr(struct rvt_dev_info *rdi,
+				     struct rvt_qp *qp,
+				     struct ib_qp_attr *attr)
+{
+	struct softib_port *port = &softib_from_rdi(rdi)->ports[qp->port_num - 1];
+
+	if (attr->path_mtu < IB_MTU_256 || attr->path_mtu > IB_MTU_4096)
+		return -EINVAL;
+	return min(attr->path_mtu, READ_ONCE(port->mtu));
+}
+
+static u32 softib_mtu_from_qp(struct rvt_dev_info *rdi, struct rvt_qp *qp,
+			      u32 pmtu)
+{
+	return ib_mtu_enum_to_int(pmtu);
+}
+
+static int softib_mtu_to_path_mtu(u32 mtu)
+{
+	return ib_mtu_int_to_enum(mtu);
+}
+
+static void softib_notify_new_ah(struct ib_device *ibdev,
+				 struct rdma_ah_attr *attr, struct rvt_ah *ah)
+{
+	struct softib_dev *sdev = softib_from_ibdev(ibdev);
+	struct softib_port *port = &sdev->ports[rdma_ah_get_port_num(attr) - 1];
+
+	ah->log_pmtu = ilog2(ib_mtu_enum_to_int(READ_ONCE(port->mtu)));
+}
+
+static int softib_modify_device(struct ib_device *ibdev, int mask,
+				struct ib_device_modify *props)
+{
+	if (mask & ~IB_DEVICE_MODIFY_NODE_DESC)
+		return -EOPNOTSUPP;
+	if (mask & IB_DEVICE_MODIFY_NODE_DESC)
+		memcpy(ibdev->node_desc, props->node_desc,
+		       IB_DEVICE_NODE_DESC_MAX);
+	return 0;
+}
+
+static const struct ib_device_ops softib_dev_ops = {
+	.owner = THIS_MODULE,
+	.driver_id = RDMA_DRIVER_QIB,
+	.port_groups = softib_port_groups,
+	.modify_device = softib_modify_device,
+};
+
+static const struct rvt_driver_provided softib_driver_f = {
+	.get_pci_dev = softib_get_pci_dev,
+	.qp_priv_alloc = softib_qp_priv_alloc,
+	.qp_priv_free = softib_qp_priv_free,
+	.free_all_qps = softib_free_all_qps,
+	.notify_qp_reset = softib_qp_noop,
+	.flush_qp_waiters = softib_qp_noop,
+	.stop_send_queue = softib_ud_stop,
+	.quiesce_qp = softib_qp_noop,
+	.notify_error_qp = softib_qp_noop,
+	.notify_restart_rc = softib_notify_restart_rc,
+	.schedule_send = softib_ud_schedule,
+	.schedule_send_no_lock = softib_ud_schedule,
+	.do_send = softib_do_send,
+	.get_pmtu_from_attr = softib_get_pmtu_from_attr,
+	.mtu_from_qp = softib_mtu_from_qp,
+	.mtu_to_path_mtu = softib_mtu_to_path_mtu,
+	.query_port_state = softib_port_query,
+	.get_guid_be = softib_port_guid,
+	.shut_down_port = softib_port_shut_down,
+	.cap_mask_chg = softib_cap_mask_chg,
+	.notify_new_ah = softib_notify_new_ah,
+};
+
+static void softib_verbs_limits(struct ib_device_attr *props)
+{
+	props->device_cap_flags = IB_DEVICE_BAD_PKEY_CNTR |
+				  IB_DEVICE_BAD_QKEY_CNTR |
+				  IB_DEVICE_SHUTDOWN_PORT |
+				  IB_DEVICE_SYS_IMAGE_GUID |
+				  IB_DEVICE_PORT_ACTIVE_EVENT;
+	props->page_size_cap = PAGE_SIZE;
+	props->max_mr_size = ~0ULL;
+	props->max_qp = 16384;
+	props->max_qp_wr = 16383;
+	props->max_send_sge = 16;
+	props->max_recv_sge = 16;
+	props->max_sge_rd = 16;
+	props->max_cq = 16384;
+	props->max_cqe = 65535;
+	props->max_mr = 65536;
+	props->max_pd = 16384;
+	props->max_ah = 65536;
+	props->max_srq = 4096;
+	props->max_srq_wr = 16383;
+	props->max_srq_sge = 16;
+	props->max_pkeys = SOFTIB_NPKEYS;
+	props->max_mcast_grp = 16384;
+	props->max_mcast_qp_attach = 1024;
+	props->max_total_mcast_qp_attach = 1024 * 16384;
+	props->atomic_cap = IB_ATOMIC_NONE;
+}
+
+/**
+ * softib_verbs_setup - fill in what rdmavt needs before registration
+ * @sdev: a device whose ports are initialised
+ */
+void softib_verbs_setup(struct softib_dev *sdev)
+{
+	struct rvt_dev_info *rdi = &sdev->rdi;
+	struct rvt_driver_params *dp = &rdi->dparms;
+
+	softib_verbs_limits(&dp->props);
+	dp->props.sys_image_guid = rdi->ibdev.node_guid;
+	dp->lkey_table_size = 16;
+	dp->qp_table_size = 256;
+	dp->qpn_start = 0;
+	dp->qpn_inc = 1;
+	dp->qos_shift = 0;
+	/* QPN 0 and 1 are the special QPs */
+	dp->qpn_res_start = 0;
+	dp->qpn_res_end = 1;
+	dp->nports = sdev->nports;
+	dp->npkeys = SOFTIB_NPKEYS;
+	dp->node = 0;
+	dp->psn_mask = 0xffffff;
+	dp->psn_shift = 8;
+	dp->psn_modify_mask = 0xffffff;
+	dp->core_cap_flags = RDMA_CORE_PORT_IBA_IB;
+	dp->max_mad_size = IB_MGMT_MAD_SIZE;
+	dp->sge_copy_mode = RVT_SGE_COPY_MEMCPY;
+	rdi->post_parms = softib_post_parms;
+	rdi->wc_opcode = softib_wc_opcode;
+	rdi->driver_f = softib_driver_f;
+	ib_set_device_ops(&rdi->ibdev, &softib_dev_ops);
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UD multicast through libibverbs, with the SA join done by hand over
+ * umad so the test chooses the join state.
+ *
+ *   ud_mcast recv IBDEV UMAD_DEV JOIN_STATE COUNT TIMEOUT_MS
+ *	join the test group with JOIN_STATE (1 full, 8 send-only), attach
+ *	a UD QP, print "ready", then "received=N" after COUNT datagrams or
+ *	TIMEOUT_MS; exit 0 if N == COUNT
+ *   ud_mcast send IBDEV UMAD_DEV COUNT
+ *	join send-only, send COUNT datagrams to the group
+ *
+ * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
+ * first join.  Port 1 of IBDEV is used.
+ */
+#include <arpa/inet.h>
+#include <endian.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <infiniband/verbs.h>
+#include <rdma/ib_user_mad.h>
+
+#define QKEY		0x1234
+#define MSG		64
+#define NBUF		64
+#define MAD_SIZE	256
+#define MCM_CREATE	0x130c7ULL	/* MGID PortGID QKey TClass PKey SL FL JS */
+
+static const uint8_t test_mgid[16] = {
+	0xff, 0x12, 0x40, 0x1b, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x56, 0x78
+};
+
+struct ctx {
+	struct ibv_context *dev;
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp;
+	struct ibv_mr *mr;
+	uint8_t buf[NBUF * (MSG + 40)];
+	union ibv_gid gid;
+};
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+/* Join (method 0x02) or leave (0x15) the test group; returns the MLID. */
+static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
+		  uint8_t join_state)
+{
+	uint8_t b[sizeof(struct ib_user_mad_hdr) + MAD_SIZE] = { 0 };
+	struct ib_user_mad_reg_req reg = {
+		.qpn = 1, .mgmt_class = 3, .mgmt_class_version = 2,
+	};
+	struct ib_user_mad_hdr *h = (void *)b;
+	uint8_t *mad = b + sizeof(*h), *rec = mad + 56;
+	uint64_t mask = htobe64(MCM_CREATE);
+	uint32_t qkey = htonl(QKEY);
+	int fd = open(umad, O_RDWR);
+
+	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
+	    ioctl(fd, IB_USER_MAD_REGISTER_AGENT, &reg))
+		die(umad);
+	h->id = reg.id;
+	h->timeout_ms = 1000;
+	h->retries = 3;
+	h->qpn = htonl(1);
+	h->qkey = htonl(0x80010000);
+	h->lid = htons(1);
+	memcpy(mad, (uint8_t[]){ 1, 3, 2, method }, 4);
+	mad[15] = method;
+	mad[17] = 0x38;
+	memcpy(mad + 48, &mask, 8);
+	memcpy(rec, test_mgid, 16);
+	memcpy(rec + 16, gid->raw, 16);
+	memcpy(rec + 32, &qkey, 4);
+	rec[40] = 0xff;
+	rec[41] = 0xff;
+	rec[48] = 0x20 | join_state;
+	if (write(fd, b, sizeof(b)) != sizeof(b) ||
+	    read(fd, b, sizeof(b)) < (int)sizeof(*h) || h->status ||
+	    mad[4] || mad[5]) {
+		fprintf(stderr, "SA request 0x%x failed\n", method);
+		exit(2);
+	}
+	close(fd);
+	return rec[36] << 8 | rec[37];
+}
+
+static struct ibv_context *open_dev(const char *name)
+{
+	struct ibv_device **list = ibv_get_device_list(NULL);
+	struct ibv_context *c = NULL;
+	int i;
+
+	for (i = 0; list && list[i]; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), name))
+			c = ibv_open_device(list[i]);
+	if (!c)
+		die(name);
+	ibv_free_device_list(list);
+	return c;
+}
+
+static void setup(struct ctx *c, const char *name)
+{
+	struct ibv_qp_init_attr init = {
+		.qp_type = IBV_QPT_UD,
+		.cap = { .max_send_wr = NBUF, .max_recv_wr = NBUF,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_INIT, .port_num = 1,
+				 .qkey = QKEY };
+
+	c->dev = open_dev(name);
+	c->pd = ibv_alloc_pd(c->dev);
+	c->cq = c->pd ? ibv_create_cq(c->dev, 2 * NBUF, NULL, NULL, 0) : NULL;
+	if (!c->cq || ibv_query_gid(c->dev, 1, 0, &c->gid))
+		die("pd/cq/gid");
+	init.send_cq = c->cq;
+	init.recv_cq = c->cq;
+	c->qp = ibv_create_qp(c->pd, &init);
+	c->mr = ibv_reg_mr(c->pd, c->buf, sizeof(c->buf),
+			   IBV_ACCESS_LOCAL_WRITE);
+	if (!c->qp || !c->mr ||
+	    ibv_modify_qp(c->qp, &a, IBV_QP_STATE | IBV_QP_PKEY_INDEX |
+			  IBV_QP_PORT | IBV_QP_QKEY))
+		die("qp");
+	a.qp_state = IBV_QPS_RTR;
+	if (ibv_modify_qp(c->qp, &a, IBV_QP_STATE))
+		die("rtr");
+	a.qp_state = IBV_QPS_RTS;
+	if (ibv_modify_qp(c->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN))
+		die("rts");
+}
+
+static void post_recv(struct ctx *c, int i)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)c->buf + i * (MSG + 40),
+		.length = MSG + 40, .lkey = c->mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = i, .sg_list = &sge, .num_sge = 1 };
+	struct ibv_recv_wr *bad;
+
+	if (ibv_post_recv(c->qp, &wr, &bad))
+		die("post_recv");
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int do_recv(struct ctx *c, const char *umad, int js, int count,
+		   int timeout_ms)
+{
+	union ibv_gid mgid;
+	struct ibv_wc wc;
+	int i, got = 0, mlid;
+	double end;
+
+	for (i = 0; i < NBUF; i++)
+		post_recv(c, i);
+	mlid = sa_mcm(umad, &c->gid, 0x02, js);
+	memcpy(mgid.raw, test_mgid, 16);
+	if (ibv_attach_mcast(c->qp, &mgid, mlid))
+		die("attach");
+	printf("ready mlid=0x%04x\n", mlid);
+	fflush(stdout);
+	end = now_ms() + timeout_ms;
+	while (got < count && now_ms() < end) {
+		if (ibv_poll_cq(c->cq, 1, &wc) < 1) {
+			usleep(1000);
+			continue;
+		}
+		if (wc.status == IBV_WC_SUCCESS && (wc.wc_flags & IBV_WC_GRH))
+			got++;
+		post_recv(c, wc.wr_id);
+	}
+	printf("received=%d\n", got);
+	ibv_detach_mcast(c->qp, &mgid, mlid);
+	sa_mcm(umad, &c->gid, 0x15, js);
+	return got == count ? 0 : 1;
+}
+
+static int do_send(struct ctx *c, const char *umad, int count)
+{
+	struct ibv_ah_attr aa = { .is_global = 1, .port_num = 1,
+				  .grh.hop_limit = 1 };
+	struct ibv_sge sge = { .addr = (uintptr_t)c->buf, .length = MSG,
+			       .lkey = c->mr->lkey };
+	struct ibv_send_wr wr = { .sg_list = &sge, .num_sge = 1,
+				  .opcode = IBV_WR_SEND,
+				  .send_flags = IBV_SEND_SIGNALED };
+	struct ibv_send_wr *bad;
+	struct ibv_wc wc;
+	int i, done;
+
+	aa.dlid = sa_mcm(umad, &c->gid, 0x02, 8);
+	memcpy(aa.grh.dgid.raw, test_mgid, 16);
+	wr.wr.ud.ah = ibv_create_ah(c->pd, &aa);
+	wr.wr.ud.remote_qpn = 0xffffff;
+	wr.wr.ud.remote_qkey = QKEY;
+	if (!wr.wr.ud.ah)
+		die("ah");
+	for (i = 0; i < count; i++) {
+		if (ibv_post_send(c->qp, &wr, &bad))
+			die("post_send");
+		for (done = 0; !done; usleep(1000))
+			done = ibv_poll_cq(c->cq, 1, &wc);
+		usleep(5000);
+	}
+	printf("sent=%d\n", count);
+	sa_mcm(umad, &c->gid, 0x15, 8);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ctx c;
+
+	if (argc == 7 && !strcmp(argv[1], "recv")) {
+		setup(&c, argv[2]);
+		return do_recv(&c, argv[3], atoi(argv[4]), atoi(argv[5]),
+			       atoi(argv[6]));
+	}
+	if (argc == 5 && !strcmp(argv[1], "send")) {
+		setup(&c, argv[2]);
+		return do_send(&c, argv[3], atoi(argv[4]));
+	}
+	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS | send IBDEV UMAD COUNT\n",
+		argv[0]);
+	return 2;
+}
