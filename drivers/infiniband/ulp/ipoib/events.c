@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port events and periodic housekeeping.
+ *
+ * The core may call the event handler in atomic context, so it only marks
+ * the event on every interface of the port and queues that interface's
+ * event work. The work restarts the IB side of an administratively up
+ * interface: leave all groups, reset the QP, forget paths, re-read LID, GID
+ * and P_Key index, start again. A port that is not ACTIVE keeps the carrier
+ * off until PORT_ACTIVE arrives; a missing P_Key keeps the QP down until a
+ * P_Key change brings it back. A new port GID is copied into the hardware
+ * address when RTNL is free (else at the next GC tick), since rdma_cm
+ * resolves GIDs from it.
+ */
+#include "ipoib.h"
+
+static bool ipoib_event_relevant(enum ib_event_type type)
+{
+	switch (type) {
+	case IB_EVENT_PORT_ERR:
+	case IB_EVENT_PORT_ACTIVE:
+	case IB_EVENT_LID_CHANGE:
+	case IB_EVENT_PKEY_CHANGE:
+	case IB_EVENT_SM_CHANGE:
+	case IB_EVENT_CLIENT_REREGISTER:
+	case IB_EVENT_GID_CHANGE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * ipoib_event_handler - ib_event_handler callback
+ * @handler: ipoib_ctx.event_handler
+ * @event: the event
+ *
+ * May run in atomic context.
+ */
+void ipoib_event_handler(struct ib_event_handler *handler,
+			 struct ib_event *event)
+{
+	struct ipoib_ctx *ctx = container_of(handler, struct ipoib_ctx,
+					     event_handler);
+	struct ipoib_dev *priv;
+	unsigned long flags;
+
+	if (!ipoib_event_relevant(event->event))
+		return;
+	spin_lock_irqsave(&ctx->ifaces_lock, flags);
+	list_for_each_entry(priv, &ctx->ifaces, ctx_node) {
+		if (priv->port != event->element.port_num)
+			continue;
+		set_bit(event->event, &priv->pending_events);
+		queue_work(ipoib_wq, &priv->event_work);
+	}
+	spin_unlock_irqrestore(&ctx->ifaces_lock, flags);
+}
+
+/* Bytes 4-19 of the hardware address must stay the port GID. */
+static void ipoib_event_sync_addr(struct ipoib_dev *priv)
+{
+	struct net_device *ndev = priv->ndev;
+	const u8 *gid = priv->local_gid.raw;
+
+	if (!memcmp(ndev->dev_addr + 4, gid, sizeof(priv->local_gid.raw)))
+		return;
+	/* Work must not sleep on RTNL: a destructor may cancel it under RTNL. */
+	if (!rtnl_trylock())
+		return;
+	if (ndev->reg_state == NETREG_REGISTERED) {
+		dev_addr_mod(ndev, 4, gid, sizeof(priv->local_gid.raw));
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, ndev);
+	}
+	rtnl_unlock();
+}
+
+/**
+ * ipoib_event_work - apply pending port events to one interface
+ * @work: ipoib_dev.event_work
+ */
+void ipoib_event_work(struct work_struct *work)
+{
+	struct ipoib_dev *priv = container_of(work, struct ipoib_dev,
+					      event_work);
+	unsigned long events = xchg(&priv->pending_events, 0);
+
+	netdev_dbg(priv->ndev, "port events 0x%lx\n", events);
+	mutex_lock(&priv->state_mutex);
+	if (test_bit(IPOIB_FLAG_ADMIN_UP, &priv->flags)) {
+		ipoib_ib_down(priv);
+		ipoib_ib_up(priv);
+	} else {
+		ipoib_query_port(priv);
+	}
+	mutex_unlock(&priv->state_mutex);
+	ipoib_event_sync_addr(priv);
+}
+
+/**
+ * ipoib_gc_work - age paths and send-only groups
+ * @work: ipoib_dev.gc_work
+ */
+void ipoib_gc_work(struct work_struct *work)
+{
+	struct ipoib_dev *priv = container_of(to_delayed_work(work),
+					      struct ipoib_dev, gc_work);
+
+	ipoib_path_gc(priv);
+	ipoib_event_sync_addr(priv);
+	/* The task forgets send-only groups whose TTL ran out. */
+	ipoib_mcast_kick(priv, 0);
+	queue_delayed_work(ipoib_wq, &priv->gc_work, IPOIB_GC_INTERVAL);
+}

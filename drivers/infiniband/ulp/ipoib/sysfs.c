@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs attributes of an IPoIB network device (see
+ * Documentation/ABI/testing/sysfs-class-net-ipoib).
+ *
+ * The group is installed through net_device.sysfs_groups before
+ * registration, so the files exist exactly while the device is registered.
+ * Writers need CAP_NET_ADMIN in the device's network namespace. Files that
+ * create or delete devices need RTNL; they only try it and restart the
+ * system call otherwise, because unregistering a device under RTNL waits for
+ * its sysfs writers to leave.
+ */
+#include <linux/capability.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "ipoib.h"
+
+static struct net_device *ipoib_sysfs_ndev(struct device *dev)
+{
+	return container_of(dev, struct net_device, dev);
+}
+
+static bool ipoib_sysfs_may_write(struct net_device *ndev)
+{
+	return ns_capable(dev_net(ndev)->user_ns, CAP_NET_ADMIN);
+}
+
+static ssize_t ipoib_pkey_show(struct device *dev,
+			       struct device_attribute *da, char *buf)
+{
+	return sysfs_emit(buf, "0x%04x\n", ipoib_priv(ipoib_sysfs_ndev(dev))->pkey);
+}
+
+static ssize_t ipoib_mode_show(struct device *dev,
+			       struct device_attribute *da, char *buf)
+{
+	return sysfs_emit(buf, "datagram\n");
+}
+
+static ssize_t ipoib_mode_store(struct device *dev,
+				struct device_attribute *da,
+				const char *buf, size_t len)
+{
+	struct net_device *ndev = ipoib_sysfs_ndev(dev);
+
+	if (!ipoib_sysfs_may_write(ndev))
+		return -EPERM;
+	if (sysfs_streq(buf, "datagram"))
+		return len;
+	if (sysfs_streq(buf, "connected")) {
+		netdev_info(ndev, "connected mode is not supported\n");
+		return -EOPNOTSUPP;
+	}
+	return -EINVAL;
+}
+
+static ssize_t ipoib_umcast_show(struct device *dev,
+				 struct device_attribute *da, char *buf)
+{
+	struct ipoib_dev *priv = ipoib_priv(ipoib_sysfs_ndev(dev));
+
+	return sysfs_emit(buf, "%d\n", test_bit(IPOIB_FLAG_UMCAST, &priv->flags));
+}
+
+static ssize_t ipoib_umcast_store(struct device *dev,
+				  struct device_attribute *da,
+				  const char *buf, size_t len)
+{
+	struct net_device *ndev = ipoib_sysfs_ndev(dev);
+	struct ipoib_dev *priv = ipoib_priv(ndev);
+	bool on;
+
+	if (!ipoib_sysfs_may_write(ndev))
+		return -EPERM;
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	assign_bit(IPOIB_FLAG_UMCAST, &priv->flags, on);
+	/* Re-run the join decision now rather than at the next list change. */
+	ipoib_mcast_kick(priv, 0);
+	return len;
+}
+
+static ssize_t ipoib_child_store(struct device *dev, const char *buf,
+				 size_t len, bool create)
+{
+	struct net_device *ndev = ipoib_sysfs_ndev(dev);
+	u16 pkey;
+	int ret;
+
+	if (!ipoib_sysfs_may_write(ndev))
+		return -EPERM;
+	if (kstrtou16(buf, 0, &pkey))
+		return -EINVAL;
+	if (!rtnl_trylock())
+		return restart_syscall();
+	if (ndev->reg_state != NETREG_REGISTERED)
+		ret = -ENODEV;
+	else if (create)
+		ret = ipoib_child_create(ndev, pkey);
+	else
+		ret = ipoib_child_delete(ndev, pkey);
+	rtnl_unlock();
+	return ret ? ret : len;
+}
+
+static ssize_t ipoib_create_child_store(struct device *dev,
+					struct device_attribute *da,
+					const char *buf, size_t len)
+{
+	return ipoib_child_store(dev, buf, len, true);
+}
+
+static ssize_t ipoib_delete_child_store(struct device *dev,
+					struct device_attribute *da,
+					const char *buf, size_t len)
+{
+	return ipoib_child_store(dev, buf, len, false);
+}
+
+static struct device_attribute ipoib_attr_pkey =
+	__ATTR(pkey, 0444, ipoib_pkey_show, NULL);
+static struct device_attribute ipoib_attr_mode =
+	__ATTR(mode, 0644, ipoib_mode_show, ipoib_mode_store);
+static struct device_attribute ipoib_attr_umcast =
+	__ATTR(umcast, 0644, ipoib_umcast_show, ipoib_umcast_store);
+static struct device_attribute ipoib_attr_create_child =
+	__ATTR(create_child, 0200, NULL, ipoib_create_child_store);
+static struct device_attribute ipoib_attr_delete_child =
+	__ATTR(delete_child, 0200, NULL, ipoib_delete_child_store);
+
+static struct attribute *ipoib_attrs[] = {
+	&ipoib_attr_pkey.attr,
+	&ipoib_attr_mode.attr,
+	&ipoib_attr_umcast.attr,
+	&ipoib_attr_create_child.attr,
+	&ipoib_attr_delete_child.attr,
+	NULL,
+};
+
+const struct attribute_group ipoib_sysfs_group = {
+	.attrs = ipoib_attrs,
+};

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit side: ndo_start_xmit dispatches on the destination hardware
+ * address found in the pseudo header (multicast GIDs start with 0xff), and
+ * ipoib_send() posts one UD send per packet.
+ *
+ * The send ring is indexed by free-running counters: tx_head advances under
+ * the netdev transmit lock, tx_tail in the send NAPI (or while draining with
+ * NAPI disabled). The queue stops one slot before the ring fills and wakes
+ * once half of it is free again. Each slot pins the address handle the send
+ * uses until its completion.
+ */
+#include "ipoib.h"
+
+#define IPOIB_POLL_BATCH	8
+
+static unsigned int ipoib_tx_outstanding(struct ipoib_dev *priv)
+{
+	return READ_ONCE(priv->tx_head) - READ_ONCE(priv->tx_tail);
+}
+
+/**
+ * ipoib_start_xmit - ndo_start_xmit
+ * @skb: packet built by header_ops.create (pseudo header first)
+ * @ndev: the interface
+ *
+ * Return: always NETDEV_TX_OK; the packet is sent, queued or dropped.
+ */
+netdev_tx_t ipoib_start_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct ipoib_dev *priv = ipoib_priv(ndev);
+	const u8 *daddr;
+
+	if (unlikely(!test_bit(IPOIB_FLAG_RUNNING, &priv->flags) ||
+		     skb->len < IPOIB_HARD_LEN)) {
+		DEV_STATS_INC(ndev, tx_dropped);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	daddr = skb->data;
+	if (daddr[4] == 0xff)
+		ipoib_mcast_xmit(priv, skb, daddr);
+	else
+		ipoib_path_xmit(priv, skb, daddr);
+	return NETDEV_TX_OK;
+}
+
+static void ipoib_tx_unmap(struct ipoib_dev *priv, struct ipoib_tx_buf *buf)
+{
+	struct sk_buff *skb = buf->skb;
+	unsigned int i;
+
+	ib_dma_unmap_single(priv->ca, buf->dma[0], skb_headlen(skb),
+			    DMA_TO_DEVICE);
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++)
+		ib_dma_unmap_page(priv->ca, buf->dma[i + 1],
+				  skb_frag_size(&skb_shinfo(skb)->frags[i]),
+				  DMA_TO_DEVICE);
+}
+
+static void ipoib_tx_sge(struct ipoib_dev *priv, struct ib_sge *sge, u64 dma,
+			 unsigned int len)
+{
+	sge->addr = dma;
+	sge->length = len;
+	sge->lkey = priv->pd->local_dma_lkey;
+}
+
+static int ipoib_tx_map(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
+			struct ib_sge *sge)
+{
+	struct sk_buff *skb = buf->skb;
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	const skb_frag_t *frag;
+	unsigned int i;
+	u64 dma;
+
+	dma = ib_dma_map_single(priv->ca, skb->data, skb_headlen(skb),
+				DMA_TO_DEVICE);
+	if (ib_dma_mapping_error(priv->ca, dma))
+		return -EIO;
+	buf->dma[0] = dma;
+	ipoib_tx_sge(priv, &sge[0], dma, skb_headlen(skb));
+
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		frag = &shinfo->frags[i];
+		dma = ib_dma_map_page(priv->ca, skb_frag_page(frag),
+				      skb_frag_off(frag), skb_frag_size(frag),
+				      DMA_TO_DEVICE);
+		if (ib_dma_mapping_error(priv->ca, dma))
+			goto err_frags;
+		buf->dma[i + 1] = dma;
+		ipoib_tx_sge(priv, &sge[i + 1], dma, skb_frag_size(frag));
+	}
+	return i + 1;
+
+err_frags:
+	while (i--)
+		ib_dma_unmap_page(priv->ca, buf->dma[i + 1],
+				  skb_frag_size(&shinfo->frags[i]),
+				  DMA_TO_DEVICE);
+	ib_dma_unmap_single(priv->ca, buf->dma[0], skb_headlen(skb),
+			    DMA_TO_DEVICE);
+	return -EIO;
+}
+
+static int ipoib_tx_post(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
+			 unsigned int idx, u32 qpn)
+{
+	struct ib_sge sge[MAX_SKB_FRAGS + 1];
+	struct ib_ud_wr wr = {};
+	int n;
+
+	n = ipoib_tx_map(priv, buf, sge);
+	if (n < 0)
+		return n;
+	wr.wr.wr_id = idx;
+	wr.wr.opcode = IB_WR_SEND;
+	wr.wr.send_flags = IB_SEND_SIGNALED;
+	wr.wr.sg_list = sge;
+	wr.wr.num_sge = n;
+	wr.ah = buf->ah->ib;
+	wr.remote_qpn = qpn;
+	wr.remote_qkey = priv->qkey;
+	n = ib_post_send(priv->qp, &wr.wr, NULL);
+	if (n)
+		ipoib_tx_unmap(priv, buf);
+	return n;
+}
+
+static void ipoib_tx_maybe_stop(struct ipoib_dev *priv)
+{
+	if (ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE - 1)
+		return;
+	netif_stop_queue(priv->ndev);
+	ipoib_count(priv, IPOIB_CNT_TX_QUEUE_STOPS);
+	/* Pairs with the barrier in ipoib_tx_poll(): recheck after stopping. */
+	smp_mb();
+	if (ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE - 1)
+		netif_start_queue(priv->ndev);
+}
+
+static bool ipoib_tx_prepare(struct ipoib_dev *priv, struct sk_buff *skb)
+{
+	skb_pull(skb, IPOIB_PSEUDO_LEN);
+	if (skb->len > priv->ndev->mtu + IPOIB_ENCAP_LEN)
+		return false;
+	if (skb_shinfo(skb)->nr_frags + 1 > priv->max_send_sge &&
+	    skb_linearize(skb))
+		return false;
+	return ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE;
+}
+
+/**
+ * ipoib_send - post one packet on the UD QP
+ * @priv: interface
+ * @skb: packet, still carrying the pseudo header
+ * @ah: address handle; the caller's reference passes to this function
+ * @qpn: destination QPN (IPOIB_MCAST_QPN for multicast)
+ *
+ * Called with the netdev transmit lock held (from ndo_start_xmit).
+ *
+ * Return: 0 if posted, else a negative errno; the packet is consumed.
+ */
+int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
+	       struct ipoib_ah *ah, u32 qpn)
+{
+	unsigned int idx = priv->tx_head % IPOIB_SENDQ_SIZE;
+	struct ipoib_tx_buf *buf = &priv->tx_ring[idx];
+	unsigned int len;
+	int ret = -EINVAL;
+
+	if (!ipoib_tx_prepare(priv, skb))
+		goto err_drop;
+	len = skb->len;
+	buf->skb = skb;
+	buf->ah = ah;
+	ret = ipoib_tx_post(priv, buf, idx, qpn);
+	if (ret) {
+		buf->skb = NULL;
+		buf->ah = NULL;
+		goto err_drop;
+	}
+	priv->ndev->stats.tx_packets++;
+	priv->ndev->stats.tx_bytes += len;
+	WRITE_ONCE(priv->tx_head, priv->tx_head + 1);
+	ipoib_tx_maybe_stop(priv);
+	return 0;
+
+err_drop:
+	DEV_STATS_INC(priv->ndev, tx_dropped);
+	dev_kfree_skb_any(skb);
+	ipoib_ah_put(ah);
+	return ret;
+}
+
+static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
+{
+	unsigned int idx = wc->wr_id;
+	struct ipoib_tx_buf *buf;
+
+	if (WARN_ON_ONCE(idx >= IPOIB_SENDQ_SIZE))
+		return;
+	buf = &priv->tx_ring[idx];
+	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
+		DEV_STATS_INC(priv->ndev, tx_errors);
+	ipoib_tx_unmap(priv, buf);
+	dev_consume_skb_any(buf->skb);
+	ipoib_ah_put(buf->ah);
+	buf->skb = NULL;
+	buf->ah = NULL;
+	WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
+}
+
+static int ipoib_tx_process(struct ipoib_dev *priv, int budget)
+{
+	struct ib_wc wcs[IPOIB_POLL_BATCH];
+	int done = 0;
+	int n, i;
+
+	while (done < budget) {
+		n = ib_poll_cq(priv->send_cq,
+			       min(budget - done, IPOIB_POLL_BATCH), wcs);
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++)
+			ipoib_tx_complete(priv, &wcs[i]);
+		done += n;
+	}
+	return done;
+}
+
+/**
+ * ipoib_tx_poll - NAPI poll of the send CQ
+ * @napi: ipoib_dev.tx_napi
+ * @budget: most completions to handle
+ *
+ * Return: completions handled.
+ */
+int ipoib_tx_poll(struct napi_struct *napi, int budget)
+{
+	struct ipoib_dev *priv = container_of(napi, struct ipoib_dev, tx_napi);
+	int done;
+
+	done = ipoib_tx_process(priv, budget);
+	/* Pairs with the barrier in ipoib_tx_maybe_stop(). */
+	smp_mb();
+	if (netif_queue_stopped(priv->ndev) &&
+	    test_bit(IPOIB_FLAG_RUNNING, &priv->flags) &&
+	    ipoib_tx_outstanding(priv) <= IPOIB_SENDQ_SIZE / 2)
+		netif_wake_queue(priv->ndev);
+
+	if (done < budget && napi_complete_done(napi, done)) {
+		if (ib_req_notify_cq(priv->send_cq, IB_CQ_NEXT_COMP |
+				     IB_CQ_REPORT_MISSED_EVENTS) > 0)
+			napi_schedule(napi);
+	}
+	return done;
+}
+
+/**
+ * ipoib_tx_drain - reap send completions with NAPI disabled
+ * @priv: interface
+ */
+void ipoib_tx_drain(struct ipoib_dev *priv)
+{
+	ipoib_tx_process(priv, IPOIB_SENDQ_SIZE);
+}
+
+/**
+ * ipoib_tx_free - release every send still in the ring
+ * @priv: interface whose QP is in RESET
+ */
+void ipoib_tx_free(struct ipoib_dev *priv)
+{
+	struct ipoib_tx_buf *buf;
+
+	while (priv->tx_tail != priv->tx_head) {
+		buf = &priv->tx_ring[priv->tx_tail % IPOIB_SENDQ_SIZE];
+		if (buf->skb) {
+			ipoib_tx_unmap(priv, buf);
+			dev_kfree_skb_any(buf->skb);
+			ipoib_ah_put(buf->ah);
+			buf->skb = NULL;
+			buf->ah = NULL;
+		}
+		WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
+	}
+}
+
+/**
+ * ipoib_send_cq_event - completion handler of the send CQ
+ * @cq: the CQ
+ * @ctx: the interface
+ */
+void ipoib_send_cq_event(struct ib_cq *cq, void *ctx)
+{
+	struct ipoib_dev *priv = ctx;
+
+	napi_schedule(&priv->tx_napi);
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verbs resources of one interface: the PD, the two CQs, the UD QP with its
+ * buffer rings, and reference-counted address handles.
+ *
+ * Resources are created when the netdev registers (the QPN is part of the
+ * hardware address) and destroyed when it unregisters. Opening the interface
+ * walks the QP from RESET to RTS and fills the receive ring; stopping moves it
+ * to ERROR, reaps every flushed completion and returns it to RESET.
+ *
+ * An address handle may be dropped by its path or group while sends still
+ * use it, so it carries a kref; the last put queues it on a lock-free list
+ * that a work item destroys in process context.
+ */
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <rdma/ib_cache.h>
+
+#include "ipoib.h"
+
+#define IPOIB_DRAIN_TIMEOUT	(5 * HZ)
+
+static int ipoib_verbs_create_cqs(struct ipoib_dev *priv)
+{
+	struct ib_cq_init_attr attr = {};
+
+	attr.cqe = IPOIB_SENDQ_SIZE;
+	priv->send_cq = ib_create_cq(priv->ca, ipoib_send_cq_event, NULL,
+				     priv, &attr);
+	if (IS_ERR(priv->send_cq))
+		return PTR_ERR(priv->send_cq);
+
+	attr.cqe = IPOIB_RECVQ_SIZE;
+	priv->recv_cq = ib_create_cq(priv->ca, ipoib_recv_cq_event, NULL,
+				     priv, &attr);
+	if (IS_ERR(priv->recv_cq)) {
+		ib_destroy_cq(priv->send_cq);
+		return PTR_ERR(priv->recv_cq);
+	}
+	return 0;
+}
+
+static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
+{
+	struct ib_qp_init_attr attr = {};
+
+	priv->max_send_sge = min_t(u32, priv->ca->attrs.max_send_sge,
+				   MAX_SKB_FRAGS + 1);
+	attr.send_cq = priv->send_cq;
+	attr.recv_cq = priv->recv_cq;
+	attr.cap.max_send_wr = IPOIB_SENDQ_SIZE;
+	attr.cap.max_recv_wr = IPOIB_RECVQ_SIZE;
+	attr.cap.max_send_sge = priv->max_send_sge;
+	attr.cap.max_recv_sge = 1;
+	attr.sq_sig_type = IB_SIGNAL_ALL_WR;
+	attr.qp_type = IB_QPT_UD;
+
+	priv->qp = ib_create_qp(priv->pd, &attr);
+	if (IS_ERR(priv->qp))
+		return PTR_ERR(priv->qp);
+	return 0;
+}
+
+static void ipoib_verbs_set_addr(struct ipoib_dev *priv)
+{
+	u8 addr[INFINIBAND_ALEN];
+	__be32 qpn = cpu_to_be32(priv->qp->qp_num & IPOIB_QPN_MASK);
+
+	/* Byte 0 carries flags (none in datagram mode), bytes 1-3 the QPN. */
+	memcpy(addr, &qpn, sizeof(qpn));
+	memcpy(addr + 4, priv->local_gid.raw, sizeof(priv->local_gid.raw));
+	dev_addr_set(priv->ndev, addr);
+}
+
+/**
+ * ipoib_verbs_init - create the verbs resources of an interface
+ * @priv: interface
+ *
+ * Return: 0 or a negative errno; nothing is left allocated on failure.
+ */
+int ipoib_verbs_init(struct ipoib_dev *priv)
+{
+	int ret;
+
+	priv->rx_ring = kvcalloc(IPOIB_RECVQ_SIZE, sizeof(*priv->rx_ring),
+				 GFP_KERNEL);
+	if (!priv->rx_ring)
+		return -ENOMEM;
+	priv->tx_ring = kvcalloc(IPOIB_SENDQ_SIZE, sizeof(*priv->tx_ring),
+				 GFP_KERNEL);
+	if (!priv->tx_ring) {
+		ret = -ENOMEM;
+		goto err_rx_ring;
+	}
+	priv->pd = ib_alloc_pd(priv->ca, 0);
+	if (IS_ERR(priv->pd)) {
+		ret = PTR_ERR(priv->pd);
+		goto err_tx_ring;
+	}
+	ret = ipoib_verbs_create_cqs(priv);
+	if (ret)
+		goto err_pd;
+	ret = ipoib_verbs_create_qp(priv);
+	if (ret)
+		goto err_cqs;
+	ipoib_verbs_set_addr(priv);
+	return 0;
+
+err_cqs:
+	ib_destroy_cq(priv->recv_cq);
+	ib_destroy_cq(priv->send_cq);
+err_pd:
+	ib_dealloc_pd(priv->pd);
+err_tx_ring:
+	kvfree(priv->tx_ring);
+err_rx_ring:
+	kvfree(priv->rx_ring);
+	return ret;
+}
+
+/**
+ * ipoib_verbs_cleanup - destroy what ipoib_verbs_init() created
+ * @priv: interface, stopped, with no path or group left
+ */
+void ipoib_verbs_cleanup(struct ipoib_dev *priv)
+{
+	flush_work(&priv->ah_work);
+	ipoib_ah_reap(&priv->ah_work);
+	ib_destroy_qp(priv->qp);
+	ib_destroy_cq(priv->recv_cq);
+	ib_destroy_cq(priv->send_cq);
+	ib_dealloc_pd(priv->pd);
+	kvfree(priv->tx_ring);
+	kvfree(priv->rx_ring);
+}
+
+static int ipoib_qp_to_rts(struct ipoib_dev *priv)
+{
+	struct ib_qp_attr attr = {};
+	int ret;
+
+	attr.qp_state = IB_QPS_INIT;
+	attr.pkey_index = priv->pkey_index;
+	attr.port_num = priv->port;
+	attr.qkey = priv->qkey;
+	ret = ib_modify_qp(priv->qp, &attr, IB_QP_STATE | IB_QP_PKEY_INDEX |
+			   IB_QP_PORT | IB_QP_QKEY);
+	if (ret)
+		return ret;
+
+	attr.qp_state = IB_QPS_RTR;
+	ret = ib_modify_qp(priv->qp, &attr, IB_QP_STATE);
+	if (ret)
+		return ret;
+
+	attr.qp_state = IB_QPS_RTS;
+	attr.sq_psn = 0;
+	return ib_modify_qp(priv->qp, &attr, IB_QP_STATE | IB_QP_SQ_PSN);
+}
+
+static void ipoib_qp_reset(struct ipoib_dev *priv)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_RESET };
+
+	if (ib_modify_qp(priv->qp, &attr, IB_QP_STATE))
+		netdev_warn(priv->ndev, "cannot reset the QP\n");
+}
+
+/**
+ * ipoib_qp_start - bring the QP to RTS and start both NAPIs
+ * @priv: interface whose QP is in RESET
+ *
+ * Return: 0 or a negative errno; the QP is back in RESET on failure.
+ */
+int ipoib_qp_start(struct ipoib_dev *priv)
+{
+	int ret;
+
+	lockdep_assert_held(&priv->state_mutex);
+	ret = ipoib_qp_to_rts(priv);
+	if (!ret)
+		ret = ipoib_rx_fill(priv);
+	if (ret) {
+		/* RESET discards posted receives; then free their buffers. */
+		ipoib_qp_reset(priv);
+		ipoib_rx_free(priv);
+		return ret;
+	}
+	napi_enable(&priv->rx_napi);
+	napi_enable(&priv->tx_napi);
+	ib_req_notify_cq(priv->recv_cq, IB_CQ_NEXT_COMP);
+	ib_req_notify_cq(priv->send_cq, IB_CQ_NEXT_COMP);
+	return 0;
+}
+
+static bool ipoib_qp_drained(struct ipoib_dev *priv)
+{
+	unsigned int i;
+
+	if (READ_ONCE(priv->tx_head) != READ_ONCE(priv->tx_tail))
+		return false;
+	for (i = 0; i < IPOIB_RECVQ_SIZE; i++)
+		if (priv->rx_ring[i].skb)
+			return false;
+	return true;
+}
+
+/**
+ * ipoib_qp_stop - flush the QP and return it to RESET
+ * @priv: interface whose QP was started by ipoib_qp_start()
+ *
+ * Every posted buffer is released when this returns.
+ */
+void ipoib_qp_stop(struct ipoib_dev *priv)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+	unsigned long deadline = jiffies + IPOIB_DRAIN_TIMEOUT;
+
+	lockdep_assert_held(&priv->state_mutex);
+	napi_disable(&priv->tx_napi);
+	napi_disable(&priv->rx_napi);
+	if (ib_modify_qp(priv->qp, &attr, IB_QP_STATE))
+		netdev_warn(priv->ndev, "cannot move the QP to error\n");
+
+	/* Flushed work requests complete with an error; reap them all. */
+	while (!ipoib_qp_drained(priv) && time_before(jiffies, deadline)) {
+		ipoib_rx_drain(priv);
+		ipoib_tx_drain(priv);
+		usleep_range(500, 1000);
+	}
+	ipoib_qp_reset(priv);
+	ipoib_rx_drain(priv);
+	ipoib_tx_drain(priv);
+	ipoib_rx_free(priv);
+	ipoib_tx_free(priv);
+}
+
+/**
+ * ipoib_set_qkey - program the Q_Key learned from the broadcast group
+ * @priv: interface
+ * @qkey: the Q_Key
+ *
+ * Return: 0 or the error of ib_modify_qp().
+ */
+int ipoib_set_qkey(struct ipoib_dev *priv, u32 qkey)
+{
+	struct ib_qp_attr attr = { .qkey = qkey };
+	int ret;
+
+	if (priv->qkey == qkey)
+		return 0;
+	ret = ib_modify_qp(priv->qp, &attr, IB_QP_QKEY);
+	if (!ret)
+		priv->qkey = qkey;
+	return ret;
+}
+
+/**
+ * ipoib_query_port - refresh the cached port attributes
+ * @priv: interface
+ *
+ * Updates the LID, the GID, the P_Key index and the port-active flag.
+ *
+ * Return: 0, or a negative errno if the port cannot be queried or the
+ * interface's P_Key is not in the port's table.
+ */
+int ipoib_query_port(struct ipoib_dev *priv)
+{
+	struct ib_port_attr attr;
+	int ret;
+
+	ret = ib_query_port(priv->ca, priv->port, &attr);
+	if (ret)
+		return ret;
+	priv->local_lid = attr.lid;
+	priv->max_ib_mtu = ib_mtu_enum_to_int(attr.max_mtu);
+	if (attr.state == IB_PORT_ACTIVE)
+		set_bit(IPOIB_FLAG_PORT_ACTIVE, &priv->flags);
+	else
+		clear_bit(IPOIB_FLAG_PORT_ACTIVE, &priv->flags);
+
+	ret = rdma_query_gid(priv->ca, priv->port, 0, &priv->local_gid);
+	if (ret)
+		return ret;
+	return ib_find_pkey(priv->ca, priv->port, priv->pkey, &priv->pkey_index);
+}
+
+/**
+ * ipoib_ah_create - create a shared address handle
+ * @priv: interface
+ * @attr: address vector
+ *
+ * May be called in atomic context. The caller owns the only reference.
+ *
+ * Return: the handle or an ERR_PTR().
+ */
+struct ipoib_ah *ipoib_ah_create(struct ipoib_dev *priv,
+				 struct rdma_ah_attr *attr)
+{
+	struct ipoib_ah *ah;
+	struct ib_ah *ib;
+
+	ah = kzalloc(sizeof(*ah), GFP_ATOMIC);
+	if (!ah)
+		return ERR_PTR(-ENOMEM);
+	ib = rdma_create_ah(priv->pd, attr, 0);
+	if (IS_ERR(ib)) {
+		kfree(ah);
+		return ERR_CAST(ib);
+	}
+	ah->ib = ib;
+	ah->priv = priv;
+	kref_init(&ah->ref);
+	return ah;
+}
+
+static void ipoib_ah_release(struct kref *ref)
+{
+	struct ipoib_ah *ah = container_of(ref, struct ipoib_ah, ref);
+	struct ipoib_dev *priv = ah->priv;
+
+	llist_add(&ah->free_node, &priv->dead_ahs);
+	queue_work(ipoib_wq, &priv->ah_work);
+}
+
+/**
+ * ipoib_ah_put - drop a reference on an address handle
+ * @ah: handle, may be NULL
+ *
+ * Safe in any context; destruction is deferred to process context.
+ */
+void ipoib_ah_put(struct ipoib_ah *ah)
+{
+	if (ah)
+		kref_put(&ah->ref, ipoib_ah_release);
+}
+
+/**
+ * ipoib_ah_reap - destroy every released address handle
+ * @work: ipoib_dev.ah_work
+ */
+void ipoib_ah_reap(struct work_struct *work)
+{
+	struct ipoib_dev *priv = container_of(work, struct ipoib_dev, ah_work);
+	struct llist_node *list = llist_del_all(&priv->dead_ahs);
+	struct ipoib_ah *ah, *next;
+
+	llist_for_each_entry_safe(ah, next, list, free_node) {
+		rdma_destroy_ah(ah->ib, RDMA_DESTROY_AH_SLEEPABLE);
+		kfree(ah);
+	}
+}
