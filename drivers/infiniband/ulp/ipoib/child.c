@@ -158,9 +158,7 @@ static void ipoib_link_apply(struct net_device *ndev, struct nlattr *data[])
 
 	if (!data || !data[IFLA_IPOIB_UMCAST])
 		return;
-	assign_bit(IPOIB_FLAG_UMCAST, &priv->flags,
-		   nla_get_u16(data[IFLA_IPOIB_UMCAST]));
-	ipoib_mcast_kick(priv, 0);
+	ipoib_set_umcast(priv, nla_get_u16(data[IFLA_IPOIB_UMCAST]));
 }
 
 static struct net_device *ipoib_link_parent(struct net *net,

@@ -50,6 +50,8 @@
 #define IPOIB_GC_INTERVAL	(10 * HZ)
 #define IPOIB_BACKOFF_MIN	(HZ / 4)
 #define IPOIB_BACKOFF_MAX	(16 * HZ)
+#define IPOIB_UMCAST_RECHECK	HZ		/* skipped groups asked again */
+#define IPOIB_UMCAST_SETTLE	(HZ / 10)	/* after releasing groups */
 
 /**
  * struct ipoib_encap - IPoIB encapsulation header on the wire
@@ -154,6 +156,8 @@ enum ipoib_mc_decision {
  * @last_tx: jiffies of the last transmit to the group
  * @backoff: current retry delay
  * @retry_at: jiffies of the next join attempt in IPOIB_MC_BACKOFF
+ * @umcast_skip: the umcast policy declined a full membership because
+ *	another client of the port holds the group; written by the task
  */
 struct ipoib_mcast {
 	struct list_head node;
@@ -173,6 +177,7 @@ struct ipoib_mcast {
 	unsigned long last_tx;
 	unsigned long backoff;
 	unsigned long retry_at;
+	bool umcast_skip;
 };
 
 /**
@@ -229,6 +234,7 @@ enum {
 	IPOIB_FLAG_RUNNING,	/* QP in RTS, multicast task allowed to run */
 	IPOIB_FLAG_UMCAST,	/* user-level multicast policy enabled */
 	IPOIB_FLAG_PORT_ACTIVE,	/* port state is ACTIVE */
+	IPOIB_FLAG_UMCAST_RESET, /* umcast set to 1: release and re-decide */
 };
 
 /**
@@ -423,6 +429,7 @@ int ipoib_path_show(struct seq_file *m, void *unused);
 void ipoib_mcast_xmit(struct ipoib_dev *priv, struct sk_buff *skb,
 		      const u8 *daddr);
 void ipoib_mcast_kick(struct ipoib_dev *priv, unsigned long delay);
+void ipoib_set_umcast(struct ipoib_dev *priv, bool on);
 void ipoib_mcast_work(struct work_struct *work);
 int ipoib_mcast_start(struct ipoib_dev *priv);
 void ipoib_mcast_stop(struct ipoib_dev *priv);

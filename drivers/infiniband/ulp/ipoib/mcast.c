@@ -19,6 +19,16 @@
  *
  * A group's SA handle is freed (which waits for its callback) before the
  * group itself, so callbacks never see freed groups.
+ *
+ * The umcast policy (Documentation/infiniband/ipoib.rst) lives in
+ * ipoib_mcast_decide(): with the flag set, a wanted group that another
+ * client of the port holds in the SA multicast database is not joined as a
+ * full member (send-only is still allowed, so local senders work). The
+ * database merges all members' join states, so once we are a full member
+ * ourselves nobody else is visible; setting the flag therefore releases
+ * our full memberships and decides again. Skipped groups are asked again
+ * every IPOIB_UMCAST_RECHECK, which is how a group comes back to the
+ * kernel after its userspace holder leaves.
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -46,6 +56,22 @@ static const char * const ipoib_mc_state_names[] = {
 void ipoib_mcast_kick(struct ipoib_dev *priv, unsigned long delay)
 {
 	mod_delayed_work(ipoib_wq, &priv->mcast_work, delay);
+}
+
+/**
+ * ipoib_set_umcast - change the umcast policy and apply it at once
+ * @priv: interface
+ * @on: new value
+ *
+ * Any setting of 1 also asks the multicast task to release the groups we
+ * hold and decide each again (see ipoib_mcast_umcast_reset()).
+ */
+void ipoib_set_umcast(struct ipoib_dev *priv, bool on)
+{
+	assign_bit(IPOIB_FLAG_UMCAST, &priv->flags, on);
+	if (on)
+		set_bit(IPOIB_FLAG_UMCAST_RESET, &priv->flags);
+	ipoib_mcast_kick(priv, 0);
 }
 
 static struct ipoib_mcast *ipoib_mcast_find(struct ipoib_dev *priv,
@@ -402,28 +428,59 @@ static bool ipoib_mcast_sendonly_wanted(struct ipoib_mcast *mc)
 }
 
 /*
+ * Does another client of the port hold @mc in the SA multicast database?
+ * Only meaningful while we are not a full member ourselves: the record's
+ * join state is the union of all members', so a full bit there is someone
+ * else's, and our own send-only bit never counts. A record with no
+ * completed join while we hold nothing is someone's join in flight.
+ */
+static bool ipoib_mcast_held_elsewhere(struct ipoib_dev *priv,
+				       struct ipoib_mcast *mc)
+{
+	struct ib_sa_mcmember_rec rec;
+
+	if (mc->state == IPOIB_MC_FULL)
+		return false;
+	if (ib_sa_get_mcmember_rec(priv->ca, priv->port, &mc->mgid, &rec))
+		return false;
+	if (rec.join_state & IPOIB_JOIN_FULL)
+		return true;
+	return !rec.join_state && !mc->join_state;
+}
+
+static void ipoib_mcast_set_skip(struct ipoib_dev *priv,
+				 struct ipoib_mcast *mc, bool skip)
+{
+	if (mc->umcast_skip == skip)
+		return;
+	mc->umcast_skip = skip;
+	atomic_long_add(skip ? 1 : -1,
+			&priv->counters[IPOIB_CNT_UMCAST_IGNORED]);
+}
+
+/*
  * The join decision: what membership should we hold for @mc right now?
  *
  * This is the single place where policy applies. It runs in the multicast
- * task with mcast_mutex held, so it may sleep and query the SA database
- * (ib_sa_get_mcmember_rec()) before saying yes to a join. Returning
- * IPOIB_MC_WANT_SKIP leaves and detaches the group and parks it in
- * IPOIB_MC_SKIPPED; the task re-asks at least every IPOIB_GC_INTERVAL and
- * whenever it is kicked, so a changed answer takes effect in bounded time.
- * mc->join_state says what IPoIB itself holds, to tell our own membership
- * apart from other members of the record.
+ * task with mcast_mutex held, so it may sleep and query the SA database.
  */
 static enum ipoib_mc_decision ipoib_mcast_decide(struct ipoib_dev *priv,
 						 struct ipoib_mcast *mc)
 {
+	bool skip = false;
+
 	lockdep_assert_held(&priv->mcast_mutex);
 	if (mc == priv->bcast)
 		return IPOIB_MC_WANT_FULL;
 	if (mc->in_list)
+		skip = test_bit(IPOIB_FLAG_UMCAST, &priv->flags) &&
+		       ipoib_mcast_held_elsewhere(priv, mc);
+	ipoib_mcast_set_skip(priv, mc, skip);
+	if (mc->in_list && !skip)
 		return IPOIB_MC_WANT_FULL;
 	if (ipoib_mcast_sendonly_wanted(mc))
 		return IPOIB_MC_WANT_SENDONLY;
-	return IPOIB_MC_WANT_NONE;
+	return skip ? IPOIB_MC_WANT_SKIP : IPOIB_MC_WANT_NONE;
 }
 
 static bool ipoib_mcast_may_join(struct ipoib_mcast *mc)
@@ -485,6 +542,7 @@ static void ipoib_mcast_forget(struct ipoib_dev *priv, struct ipoib_mcast *mc)
 {
 	struct sk_buff_head queue;
 
+	ipoib_mcast_set_skip(priv, mc, false);
 	__skb_queue_head_init(&queue);
 	spin_lock_irq(&priv->cache_lock);
 	list_del(&mc->node);
@@ -538,16 +596,44 @@ static bool ipoib_mcast_sync_list(struct ipoib_dev *priv)
 
 static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
 {
-	unsigned long next = 0;
+	unsigned long next = 0, at;
 	struct ipoib_mcast *mc;
 
 	list_for_each_entry(mc, &priv->groups, node) {
-		if (mc->state != IPOIB_MC_BACKOFF)
+		if (mc->umcast_skip)
+			at = jiffies + IPOIB_UMCAST_RECHECK;
+		else if (mc->state == IPOIB_MC_BACKOFF)
+			at = mc->retry_at;
+		else
 			continue;
-		if (!next || time_before(mc->retry_at, next))
-			next = mc->retry_at;
+		if (!next || time_before(at, next))
+			next = at;
 	}
 	return next;
+}
+
+/*
+ * umcast was set: give up our full memberships so that the next run can
+ * see whether someone else holds them. The next run waits a moment for
+ * the database to process our leaves. True if anything was released.
+ */
+static bool ipoib_mcast_umcast_reset(struct ipoib_dev *priv)
+{
+	struct ipoib_mcast *mc;
+	bool released = false;
+
+	if (!test_and_clear_bit(IPOIB_FLAG_UMCAST_RESET, &priv->flags) ||
+	    !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
+		return false;
+	list_for_each_entry(mc, &priv->groups, node) {
+		if (mc == priv->bcast || mc->state != IPOIB_MC_FULL)
+			continue;
+		ipoib_mcast_leave(priv, mc);
+		released = true;
+	}
+	if (released)
+		ipoib_mcast_kick(priv, IPOIB_UMCAST_SETTLE);
+	return released;
 }
 
 static void ipoib_mcast_run(struct ipoib_dev *priv)
@@ -566,6 +652,8 @@ static void ipoib_mcast_run(struct ipoib_dev *priv)
 		goto out;
 	if (ipoib_apply_mtu(priv))
 		ipoib_mcast_kick(priv, IPOIB_MTU_RETRY);
+	if (ipoib_mcast_umcast_reset(priv))
+		goto out;
 	list_for_each_entry_safe(mc, tmp, &priv->groups, node)
 		if (mc != priv->bcast && ipoib_mcast_step(priv, mc))
 			ipoib_mcast_forget(priv, mc);
@@ -672,10 +760,11 @@ int ipoib_mcast_show(struct seq_file *m, void *unused)
 
 	spin_lock_irq(&priv->cache_lock);
 	list_for_each_entry(mc, &priv->groups, node)
-		seq_printf(m, "mgid %pI6 state %s join_state 0x%x attached %s sendonly %s mlid 0x%04x\n",
+		seq_printf(m, "mgid %pI6 state %s join_state 0x%x attached %s sendonly %s umcast_skipped %s mlid 0x%04x\n",
 			   mc->mgid.raw, ipoib_mc_state_names[mc->state],
 			   mc->join_state, mc->attached ? "yes" : "no",
 			   mc->state == IPOIB_MC_SENDONLY ? "yes" : "no",
+			   mc->umcast_skip ? "yes" : "no",
 			   mc->ah ? be16_to_cpu(mc->rec.mlid) : 0);
 	spin_unlock_irq(&priv->cache_lock);
 	return 0;

@@ -75,9 +75,7 @@ static ssize_t ipoib_umcast_store(struct device *dev,
 		return -EPERM;
 	if (kstrtobool(buf, &on))
 		return -EINVAL;
-	assign_bit(IPOIB_FLAG_UMCAST, &priv->flags, on);
-	/* Re-run the join decision now rather than at the next list change. */
-	ipoib_mcast_kick(priv, 0);
+	ipoib_set_umcast(priv, on);
 	return len;
 }
 

@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for ipoib_umcast.sh: TAP, fabric setup, MGIDs and the two
+# witnesses (softib's ground truth in debugfs, and traffic).
+#
+# Fabric: host A is the current network namespace, host B a namespace
+# "umc_b". With UMCAST_IF_A and UMCAST_IF_B set (two IPoIB interfaces on
+# one machine, e.g. two HCA ports on a real fabric) those are used and
+# the ground-truth checks are skipped; otherwise two softib devices are
+# created. UMCAST_UPSTREAM=1 limits the run to what upstream IPoIB does.
+
+NS_B=umc_b
+SOFTIB_DBG=/sys/kernel/debug/softib
+SOFTIB_IDS="91 92"
+ADDR_A=198.51.100.1 ADDR_B=198.51.100.2
+ADDR6_A=fd00:77::1 ADDR6_B=fd00:77::2
+UMC_TMP=$(mktemp -d)
+TAP_N=0
+TAP_FAILED=0
+
+tap_result() {	# tap_result STATUS DESC [DIRECTIVE]; returns STATUS
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $TAP_N $2${3:+ # $3}"
+	else
+		echo "not ok $TAP_N $2"
+		TAP_FAILED=1
+	fi
+	return "$1"
+}
+
+diag() { echo "# $*"; }
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
+# wait_until SECONDS CMD...: true as soon as CMD succeeds, polling 0.2 s.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
+# The parent IPoIB netdev of IB device DEV, port 1.
+ibdev_netdev() {
+	local want d
+	want=$(readlink -f "/sys/class/infiniband/$1/device") || return 1
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/type" 2>/dev/null)" = 32 ] || continue
+		[ -e "$d/parent" ] && continue
+		[ "$(readlink -f "$d/device")" = "$want" ] || continue
+		basename "$d"
+		return 0
+	done
+	return 1
+}
+
+fabric_softib() {
+	local id
+
+	[ -d /sys/bus/softib ] || modprobe softib 2>/dev/null ||
+		skip_all "no IPoIB interfaces given and no softib module"
+	modprobe ib_ipoib || return 1
+	modprobe rdma_ucm && modprobe ib_uverbs || return 1
+	for id in $SOFTIB_IDS; do
+		echo "$id 1" > /sys/bus/softib/new_device || return 1
+	done
+	wait_until 15 ibdev_netdev softib91 > /dev/null &&
+		wait_until 15 ibdev_netdev softib92 > /dev/null || return 1
+	IF_A=$(ibdev_netdev softib91)
+	IF_B=$(ibdev_netdev softib92)
+	GROUND_TRUTH=1
+}
+
+fabric_setup() {
+	if [ -n "${UMCAST_IF_A:-}" ]; then
+		IF_A=$UMCAST_IF_A IF_B=$UMCAST_IF_B GROUND_TRUTH=0
+	else
+		fabric_softib || return 1
+	fi
+	ip netns add $NS_B && ip link set "$IF_B" netns $NS_B || return 1
+	ip addr add $ADDR_A/24 dev "$IF_A" &&
+	ip addr add $ADDR6_A/64 dev "$IF_A" nodad &&
+	ip link set "$IF_A" up &&
+	ip -n $NS_B addr add $ADDR_B/24 dev "$IF_B" &&
+	ip -n $NS_B addr add $ADDR6_B/64 dev "$IF_B" nodad &&
+	ip -n $NS_B link set lo up && ip -n $NS_B link set "$IF_B" up || return 1
+	wait_until 20 carrier "$IF_A" && wait_until 20 carrier "$IF_B" $NS_B
+}
+
+fabric_cleanup() {
+	local id
+
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	ip netns pids $NS_B 2>/dev/null | xargs -r kill -9
+	ip netns del $NS_B 2>/dev/null
+	if [ "${GROUND_TRUTH:-0}" = 1 ]; then
+		for id in $SOFTIB_IDS; do
+			echo "$id" > /sys/bus/softib/del_device 2>/dev/null
+		done
+	fi
+	rm -rf "$UMC_TMP"
+}
+
+carrier() {	# carrier IF [NETNS]
+	ip ${2:+-n "$2"} link show dev "$1" 2>/dev/null | grep -q LOWER_UP
+}
+
+# The IPoIB QPN of IF, from its hardware address (bytes 1-3), as softib
+# prints it.
+ipoib_qpn() {
+	ip ${2:+-n "$2"} -o link show dev "$1" |
+		sed -n 's|.*link/infiniband \(..\):\(..\):\(..\):\(..\):.*|0x\2\3\4|p'
+}
+
+# ipoib_attr IF NAME: an IFLA_IPOIB_* value as "ip -d link" prints it
+# (children made through netlink need not have sysfs files upstream).
+ipoib_attr() {
+	ip -d link show dev "$1" | sed -n "s/.* ipoib .*$2 \([0-9a-fx]*\).*/\1/p"
+}
+
+# The P_Key of IF with the full-membership bit, as 4 hex digits.
+if_pkey() {
+	local pkey
+
+	pkey=$(ipoib_attr "$1" pkey)
+	[ -n "$pkey" ] || return 1
+	printf '%04x' $((pkey | 0x8000))
+}
+
+# mgid_of GROUP IF: the IPoIB MGID of an IPv4 group, or of an IPv6 group
+# written as ff12::N (N up to 4 hex digits), in softib's %pI6 format.
+mgid_of() {
+	local g=$1 pkey a b c d
+	pkey=$(if_pkey "$2")
+	if [[ $g == *:* ]]; then
+		printf 'ff12:601b:%s:0000:0000:0000:0000:%04x\n' "$pkey" \
+			"0x${g##*:}"
+	else
+		IFS=. read -r a b c d <<< "$g"
+		printf 'ff12:401b:%s:0000:0000:0000:%02x%02x:%02x%02x\n' "$pkey" \
+			$((a & 15)) "$b" "$c" "$d"
+	fi
+}
+
+# ipoib_attached IF GROUP: softib says IF's IPoIB QP is attached to GROUP.
+ipoib_attached() {
+	grep -q "qpn=$(ipoib_qpn "$1") mgid=$(mgid_of "$2" "$1") " \
+		$SOFTIB_DBG/attach
+}
+
+# Number of QPs of any kind attached to GROUP (IPoIB's and userspace's).
+attached_qps() {
+	grep -c "mgid=$(mgid_of "$2" "$1") " $SOFTIB_DBG/attach
+}
+
+rx_packets() { cat "/sys/class/net/$1/statistics/rx_packets"; }
+
+umcast_set() { echo "$2" > "/sys/class/net/$1/umcast"; }
+
+# Background members on host A. Each writes its output to a file named
+# after the member, and its "joined" line once the join completed.
+user_join() {	# user_join NAME GROUP [LOCAL_ADDR]
+	local addr=${3:-$ADDR_A}
+	[[ $2 == *:* ]] && addr=${3:-$ADDR6_A}
+	./umcast_rdma -b "$addr" -m "$2" > "$UMC_TMP/$1" 2>&1 &
+	eval "PID_$1=$!"
+	wait_until 15 grep -q '^joined' "$UMC_TMP/$1" ||
+		{ diag "$(cat "$UMC_TMP/$1")"; return 1; }
+}
+
+sock_join() {	# sock_join NAME GROUP [IF]
+	./mcast_sock recv -i "${3:-$IF_A}" -g "$2" > "$UMC_TMP/$1" 2>&1 &
+	eval "PID_$1=$!"
+	wait_until 5 grep -q '^joined' "$UMC_TMP/$1" ||
+		{ sed "s/^/# $1: /" "$UMC_TMP/$1" >&2; return 1; }
+}
+
+# member_stop NAME: end a member; prints how many datagrams it received.
+# Often called in a command substitution (a subshell, which cannot wait
+# for the member), so it watches for the member's last line instead.
+member_stop() {
+	local pid
+	eval "pid=\$PID_$1"
+	kill "$pid" 2>/dev/null
+	wait_until 10 grep -q '^received ' "$UMC_TMP/$1"
+	grep -q '^received ' "$UMC_TMP/$1" ||
+		sed "s/^/# $1: /" "$UMC_TMP/$1" >&2
+	sed -n 's/^received //p' "$UMC_TMP/$1"
+}
+
+# send_from_b GROUP COUNT [IF]: paced datagrams from host B.
+send_from_b() {
+	ip netns exec $NS_B ./mcast_sock send -i "${3:-$IF_B}" -g "$1" -c "$2" \
+		-r 2000 > /dev/null
+	sleep 1
+}
