@@ -9,6 +9,7 @@
 #   make lint       checkpatch --strict, sparse (C=2), W=1 and kernel-doc
 #   make check      lint + every test in the VM; ends with "N passed, N failed"
 #   make run        the demo
+#   make bench      benchmarks in the VM: ours vs stock ib_ipoib vs veth
 #   make vm-test T=path/to/test.sh   run one test in the VM
 #   make kernel-tree   overlay on Debian's linux-source-6.12, build in-tree
 #   make check-kernel-tree   ...and run the kselftest on in-tree modules
@@ -35,7 +36,7 @@ export KVER KDIR
 MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
-.PHONY: all modules lint check run demo vm-test selftests clean \
+.PHONY: all modules lint check run demo bench vm-test selftests clean \
 	kernel-tree check-kernel-tree
 
 all: modules selftests
@@ -54,6 +55,9 @@ check:
 
 run demo: all
 	$(TOP)/scripts/demo.sh
+
+bench: all
+	$(TOP)/scripts/bench.sh
 
 vm-test: all
 	$(TOP)/tools/testing/vm/run.sh $(T)
