@@ -6,7 +6,9 @@
 #   1. static checks (scripts/lint.sh), which also rebuild every module;
 #   2. the selftests' userspace programs;
 #   3. the VM runner's own tests (tools/testing/vm/selftest.sh);
-#   4. every executable *.sh below tools/testing/selftests, in the VM.
+#   4. every executable *.sh below tools/testing/selftests, in the VM;
+#   5. the in-tree build on Debian's linux-source and the kselftest installed
+#      from it (scripts/check-kernel-tree.sh).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +56,9 @@ mapfile -t vmtests < <(find tools/testing/selftests -name '*.sh' -type f \
 if [ ${#vmtests[@]} -gt 0 ]; then
 	relay < <(tools/testing/vm/run.sh --no-summary "${vmtests[@]}")
 fi
+
+# The distro path: in-tree build and the kselftest through run_kselftest.sh.
+relay < <(scripts/check-kernel-tree.sh)
 
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"

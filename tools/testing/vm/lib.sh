@@ -36,7 +36,13 @@ load_stock() {
 	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
 		modprobe "$dep" || return 1
 	done
-	grep -q "^$1 " /proc/modules || insmod "$ko"
+	if grep -q "^$1 " /proc/modules; then
+		[ "$(cat "/sys/module/$1/srcversion" 2>/dev/null)" = \
+		  "$(modinfo -F srcversion "$ko")" ] && return 0
+		echo "lib: a non-stock $1 is loaded" >&2
+		return 1
+	fi
+	insmod "$ko"
 }
 
 host_add() {
