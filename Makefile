@@ -13,6 +13,7 @@
 #   make vm-test T=path/to/test.sh   run one test in the VM
 #   make kernel-tree   overlay on Debian's linux-source-6.12, build in-tree
 #   make check-kernel-tree   ...and run the kselftest on in-tree modules
+#   make dkms       install our modules with dkms (dkms-remove undoes it)
 #   make clean
 
 SHELL := /bin/bash
@@ -37,7 +38,7 @@ MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
 .PHONY: all modules lint check run demo bench vm-test selftests clean \
-	kernel-tree check-kernel-tree
+	kernel-tree check-kernel-tree dkms dkms-remove
 
 all: modules selftests
 
@@ -67,6 +68,12 @@ kernel-tree:
 
 check-kernel-tree:
 	@$(TOP)/scripts/check-kernel-tree.sh
+
+dkms:
+	@$(TOP)/scripts/dkms-install.sh
+
+dkms-remove:
+	@$(TOP)/scripts/dkms-install.sh --remove
 
 clean:
 	+$(KBUILD) clean

@@ -8,7 +8,8 @@
 #   3. the VM runner's own tests (tools/testing/vm/selftest.sh);
 #   4. every executable *.sh below tools/testing/selftests, in the VM;
 #   5. the in-tree build on Debian's linux-source and the kselftest installed
-#      from it (scripts/check-kernel-tree.sh).
+#      from it (scripts/check-kernel-tree.sh); a DKMS install with Debian's
+#      dkms and the kselftest on what it built (scripts/check-dkms.sh).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,7 @@ fi
 
 # The distro path: in-tree build and the kselftest through run_kselftest.sh.
 relay < <(scripts/check-kernel-tree.sh)
+relay < <(scripts/check-dkms.sh)
 
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -14,7 +14,7 @@ PKGS=(
 	rdmacm-utils rdma-core infiniband-diags
 	iproute2 iputils-ping iperf3 ethtool procps
 	pkg-config python3 gawk
-	gnuplot-nox
+	gnuplot-nox dkms
 )
 
 missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${PKGS[@]}" \

@@ -94,10 +94,17 @@ for applet in $(/bin/busybox --list); do
 done
 
 # Stock modules, compressed as shipped (the kernel decompresses them).
+# Only Debian's own files: a DKMS install of ours in updates/ must not
+# stand in for the stock module.
 mdir=/lib/modules/$kver
 for m in "${MODS[@]}"; do
 	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r ko; do
+	case $ko in
+	"$mdir/kernel/"*) ;;
+	*) ko=$(find "$mdir/kernel" -name "$(basename "$ko")" | sed -n 1p)
+	   [ -n "$ko" ] || continue ;;
+	esac
 	mkdir -p "$root$(dirname "$ko")"
 	cp "$ko" "$root$ko"
 done
