@@ -40,4 +40,5 @@ done
 # A skip here means the modules did not reach the VM: a failure.
 VM_MODULES_FROM=$stage "$top/tools/testing/vm/run.sh" --no-summary \
 	"$top/tools/testing/selftests/ipoib_umcast/ipoib_umcast.sh" |
-	sed -n 's/^ok 1 \(.*\) # SKIP/not ok 1 \1 (skipped)/; s/^\(\(not \)\?ok\) 1 /\1 3 dkms: /p; /^#/p'
+	sed -n -e 's/^ok 1 \(.*\) # SKIP/not ok 1 \1 (skipped)/' \
+		-e 's/^\(\(not \)\?ok\) 1 /\1 3 dkms: /p; /^#/p'

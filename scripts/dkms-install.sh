@@ -4,8 +4,8 @@
 # Install our modules with Debian's dkms for kernel KVER (default: the
 # installed 6.12 headers' release), or remove them again:
 #
-#   scripts/dkms-install.sh [KVER]          add, build, install
-#   scripts/dkms-install.sh --remove        dkms remove, all kernels
+#   dkms-install.sh [KVER]          add, build, install
+#   dkms-install.sh --remove        dkms remove, all kernels
 #
 # The source package is what dkms.conf needs: the root Kbuild, dkms.conf
 # and the two driver directories, copied to /usr/src/<name>-<version>.

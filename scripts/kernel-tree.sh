@@ -4,7 +4,7 @@
 # Overlay the project on Debian's linux-source-6.12 tree and build our
 # modules in-tree, the way a distribution would:
 #
-#   scripts/kernel-tree.sh [TREE]
+#   kernel-tree.sh [TREE]
 #
 # TREE (default: a directory in the cache, outside the repository) is made
 # afresh as hard links to the cached pristine source; files we change are

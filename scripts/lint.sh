@@ -7,7 +7,7 @@
 #   (extra warnings and kernel-doc); kernel-doc -Wall on every C file; no
 #   function over 80 lines; and the clean-room comparison of our C files
 #   against the upstream drivers they must not copy (../shared/hooks).
-# Usage: scripts/lint.sh [--no-summary]
+# Usage: lint.sh [--no-summary]
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +33,7 @@ verdict() {	# verdict NAME LOGFILE: ok when the log is empty
 # The root Kconfig is overlay glue (it only sources the real ones) and never
 # enters a kernel tree; checkpatch would flag its "source" lines.
 files=$(git ls-files -co --exclude-standard | grep -E \
-	'^(drivers|tools|Documentation)/|(^|/)(Kconfig|Kbuild|Makefile)$' |
+	'^(drivers|tools|Documentation|scripts)/|(^|/)(Kconfig|Kbuild|Makefile|dkms\.conf)$' |
 	grep -Ev '(^|/)(settings|config)$|^Kconfig$' | while read -r f; do
 		[ -f "$f" ] && echo "$f"
 	done)

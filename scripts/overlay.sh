@@ -3,7 +3,7 @@
 #
 # Copy the project's kernel files into a 6.12 kernel tree and wire them in:
 #
-#   scripts/overlay.sh TREE
+#   overlay.sh TREE
 #
 # Files are replaced, never written through (TREE may be hard links to a
 # pristine tree). Our IPoIB replaces upstream's directory whole.
