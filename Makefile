@@ -14,6 +14,8 @@
 #   make kernel-tree   overlay on Debian's linux-source-6.12, build in-tree
 #   make check-kernel-tree   ...and run the kselftest on in-tree modules
 #   make dkms       install our modules with dkms (dkms-remove undoes it)
+#   make patches    the git format-patch series (build/patches)
+#   make check-patches   checkpatch, git am on a pristine tree, bisect build
 #   make clean
 
 SHELL := /bin/bash
@@ -38,7 +40,7 @@ MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
 .PHONY: all modules lint check run demo bench vm-test selftests clean \
-	kernel-tree check-kernel-tree dkms dkms-remove
+	kernel-tree check-kernel-tree dkms dkms-remove patches check-patches
 
 all: modules selftests
 
@@ -68,6 +70,12 @@ kernel-tree:
 
 check-kernel-tree:
 	@$(TOP)/scripts/check-kernel-tree.sh
+
+patches:
+	@$(TOP)/scripts/make-patches.sh
+
+check-patches:
+	@$(TOP)/scripts/check-patches.sh
 
 dkms:
 	@$(TOP)/scripts/dkms-install.sh

@@ -9,7 +9,8 @@
 #   4. every executable *.sh below tools/testing/selftests, in the VM;
 #   5. the in-tree build on Debian's linux-source and the kselftest installed
 #      from it (scripts/check-kernel-tree.sh); a DKMS install with Debian's
-#      dkms and the kselftest on what it built (scripts/check-dkms.sh).
+#      dkms and the kselftest on what it built (scripts/check-dkms.sh); the
+#      patch series: checkpatch, git am, bisect build (check-patches.sh).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +62,7 @@ fi
 # The distro path: in-tree build and the kselftest through run_kselftest.sh.
 relay < <(scripts/check-kernel-tree.sh)
 relay < <(scripts/check-dkms.sh)
+relay < <(scripts/check-patches.sh)
 
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"
