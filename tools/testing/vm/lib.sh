@@ -37,12 +37,26 @@ load_stock() {
 		modprobe "$dep" || return 1
 	done
 	if grep -q "^$1 " /proc/modules; then
-		[ "$(cat "/sys/module/$1/srcversion" 2>/dev/null)" = \
-		  "$(modinfo -F srcversion "$ko")" ] && return 0
+		module_is_file "$1" "$ko" && return 0
 		echo "lib: a non-stock $1 is loaded" >&2
 		return 1
 	fi
 	insmod "$ko"
+}
+
+# module_is_file NAME KO: the loaded module NAME was loaded from file KO
+# (compressed or not). Our modules and Debian's have no srcversion, so
+# compare the GNU build ID the kernel shows with the file's bytes.
+module_is_file() {
+	local id note=/sys/module/$1/notes/.note.gnu.build-id
+
+	[ -r "$note" ] || return 1
+	id=$(od -An -tx1 -v "$note" | tr -d ' \n' | tail -c 40)
+	[ ${#id} = 40 ] || return 1
+	case $2 in
+	*.xz) xzcat "$2" ;;
+	*) cat "$2" ;;
+	esac | od -An -tx1 -v | tr -d ' \n' | grep -q "$id"
 }
 
 host_add() {
