@@ -25,9 +25,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 command -v gnuplot > /dev/null || die "gnuplot missing"
 mkdir -p "$out" || die "cannot create $out"
 
-# The helper programs the VM runs: ours here, the umcast selftest's two.
-gcc -O2 -Wall -Wextra -o "$bdir/join_latency" "$bdir/join_latency.c" ||
-	die "cannot build join_latency"
+# The helper programs the VM runs: the umcast selftest's two.
 umc=$top/tools/testing/selftests/ipoib_umcast
 if [ ! -x "$umc/mcast_sock" ] || [ ! -x "$umc/umcast_rdma" ]; then
 	"$top/scripts/build-selftests.sh" || die "cannot build the selftest programs"

@@ -9,6 +9,9 @@
  * IPV6_JOIN_GROUP (IPv6), which is what makes IPoIB join the group and
  * send IGMP/MLD reports, prints "joined", then counts datagrams until
  * SECONDS pass, COUNT arrive, or SIGTERM/SIGINT; it prints "received N".
+ * When the first datagram arrives it prints "first_us N", the time since
+ * just before the join: with someone streaming to the group, that is the
+ * join latency (benchmarks use it).
  * send transmits COUNT datagrams to GROUP through IFNAME (optionally paced)
  * and prints "sent N". Exit status 0 on success, 1 on error.
  */
@@ -107,6 +110,7 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	double end = o->seconds > 0 ? ms_now() + o->seconds : 0;
 	struct sockaddr_storage ss;
 	unsigned long received = 0;
+	double t0;
 	struct pollfd pfd;
 	char buf[65536];
 	int one = 1, rcvbuf = 4 << 20;
@@ -118,6 +122,7 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 		return 1;
 	setsockopt(pfd.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	t0 = ms_now();
 	if (bind(pfd.fd, (struct sockaddr *)&ss, len) || ms_join(pfd.fd, &ss, ifindex)) {
 		perror("mcast_sock: bind/join");
 		return 1;
@@ -127,9 +132,13 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	while (!ms_stop && (!o->count || received < o->count)) {
 		if (end && ms_now() >= end)
 			break;
-		if (poll(&pfd, 1, 100) > 0 &&
-		    recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
-			received++;
+		if (poll(&pfd, 1, 100) <= 0 ||
+		    recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
+			continue;
+		if (!received++) {
+			printf("first_us %.0f\n", (ms_now() - t0) * 1e6);
+			fflush(stdout);
+		}
 	}
 	printf("received %lu\n", received);
 	close(pfd.fd);

@@ -31,7 +31,6 @@ SOFTIB_B=72
 UMC_DIR=$SRC/tools/testing/selftests/ipoib_umcast
 MCAST_SOCK=$UMC_DIR/mcast_sock
 UMCAST_RDMA=$UMC_DIR/umcast_rdma
-JOIN_LATENCY=$SRC/tools/testing/vm/bench/join_latency
 BTMP=$(mktemp -d)
 SOFTIB_MADE=()
 REP=1
@@ -258,11 +257,11 @@ m_join() {
 		-c 1000000000 -r "$BENCH_JOIN_RATE" > /dev/null 2>&1 &
 	sender=$!
 	sleep 1.5
-	out=$(timeout 20 "$JOIN_LATENCY" -i "$IF_A" -g $g -p 5002 -t 10 2>&1)
+	out=$(timeout 20 "$MCAST_SOCK" recv -i "$IF_A" -g $g -p 5002 -c 1 -t 10 2>&1)
 	kill $member $sender 2>/dev/null
 	wait $member $sender 2>/dev/null
-	[[ $out == latency_us* ]] || note "join_latency: $out"
-	emit join "$(echo "$out" | awk '$1 == "latency_us" { printf "%.2f", $2 / 1000 }')" ms
+	[[ $out == *first_us* ]] || note "join latency: $out"
+	emit join "$(echo "$out" | awk '$1 == "first_us" { printf "%.2f", $2 / 1000 }')" ms
 }
 
 member_received() {	# member_received FILE PID: stop a member, print its count
