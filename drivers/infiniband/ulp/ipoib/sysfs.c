@@ -116,6 +116,15 @@ static ssize_t ipoib_delete_child_store(struct device *dev,
 	return ipoib_child_store(dev, buf, len, false);
 }
 
+/* Only P_Key children have this file (see ipoib_sysfs_visible()). */
+static ssize_t ipoib_parent_show(struct device *dev,
+				 struct device_attribute *da, char *buf)
+{
+	struct ipoib_dev *priv = ipoib_priv(ipoib_sysfs_ndev(dev));
+
+	return sysfs_emit(buf, "%s\n", priv->parent->name);
+}
+
 static struct device_attribute ipoib_attr_pkey =
 	__ATTR(pkey, 0444, ipoib_pkey_show, NULL);
 static struct device_attribute ipoib_attr_mode =
@@ -127,8 +136,12 @@ static struct device_attribute ipoib_attr_create_child =
 static struct device_attribute ipoib_attr_delete_child =
 	__ATTR(delete_child, 0200, NULL, ipoib_delete_child_store);
 
+static struct device_attribute ipoib_attr_parent =
+	__ATTR(parent, 0444, ipoib_parent_show, NULL);
+
 static struct attribute *ipoib_attrs[] = {
 	&ipoib_attr_pkey.attr,
+	&ipoib_attr_parent.attr,
 	&ipoib_attr_mode.attr,
 	&ipoib_attr_umcast.attr,
 	&ipoib_attr_create_child.attr,
@@ -136,6 +149,17 @@ static struct attribute *ipoib_attrs[] = {
 	NULL,
 };
 
+static umode_t ipoib_sysfs_visible(struct kobject *kobj,
+				   struct attribute *attr, int n)
+{
+	struct net_device *ndev = to_net_dev(kobj_to_dev(kobj));
+
+	if (attr == &ipoib_attr_parent.attr && !ipoib_priv(ndev)->parent)
+		return 0;
+	return attr->mode;
+}
+
 const struct attribute_group ipoib_sysfs_group = {
 	.attrs = ipoib_attrs,
+	.is_visible = ipoib_sysfs_visible,
 };

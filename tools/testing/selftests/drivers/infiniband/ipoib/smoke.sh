@@ -70,6 +70,8 @@ tap_beyond "umcast: garbage refused" \
 child_sysfs() {
 	echo 0x8001 > /sys/class/net/$IF1/create_child || return 1
 	grep -qx 0x8001 /sys/class/net/$IF1.8001/pkey || return 1
+	grep -qx "$IF1" /sys/class/net/$IF1.8001/parent || return 1
+	[ ! -e /sys/class/net/$IF1/parent ] || return 1
 	sysfs_bad create_child 0x8001 "$DUP_ERR" || return 1
 	sysfs_bad create_child 0x8000 "Invalid argument" || return 1
 	echo 0x8001 > /sys/class/net/$IF1/delete_child || return 1
@@ -82,7 +84,8 @@ if is_ours; then
 else
 	DUP_ERR="Name not unique"
 fi
-tap_check "sysfs child create/delete, duplicate and 0x8000 refused" child_sysfs
+tap_check "sysfs child create/delete, parent file, duplicate and 0x8000 refused" \
+	child_sysfs
 
 child_netlink() {
 	$IP link add link "$IF1" name ipo8002 type ipoib pkey 0x8002 umcast 1 ||
