@@ -408,6 +408,8 @@ int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
 	       struct ipoib_ah *ah, u32 qpn);
 int ipoib_tx_poll(struct napi_struct *napi, int budget);
 void ipoib_tx_drain(struct ipoib_dev *priv);
+int ipoib_napi_done(struct napi_struct *napi, struct ib_cq *cq, int done,
+		    int budget);
 void ipoib_tx_free(struct ipoib_dev *priv);
 void ipoib_send_cq_event(struct ib_cq *cq, void *ctx);
 

@@ -243,11 +243,27 @@ int ipoib_rx_poll(struct napi_struct *napi, int budget)
 	int done;
 
 	done = ipoib_rx_process(priv, budget, true);
-	if (done < budget && napi_complete_done(napi, done)) {
-		if (ib_req_notify_cq(priv->recv_cq, IB_CQ_NEXT_COMP |
-				     IB_CQ_REPORT_MISSED_EVENTS) > 0)
-			napi_schedule(napi);
-	}
+	return ipoib_napi_done(napi, priv->recv_cq, done, budget);
+}
+
+/**
+ * ipoib_napi_done - end a NAPI poll that did less than its budget
+ * @napi: the poll's NAPI context
+ * @cq: the completion queue it polls
+ * @done: completions handled
+ * @budget: the poll's budget
+ *
+ * Re-arms @cq and polls again if completions slipped in meanwhile.
+ *
+ * Return: @done, for the poll function to return.
+ */
+int ipoib_napi_done(struct napi_struct *napi, struct ib_cq *cq, int done,
+		    int budget)
+{
+	if (done < budget && napi_complete_done(napi, done) &&
+	    ib_req_notify_cq(cq, IB_CQ_NEXT_COMP |
+			     IB_CQ_REPORT_MISSED_EVENTS) > 0)
+		napi_schedule(napi);
 	return done;
 }
 

@@ -194,6 +194,20 @@ err_drop:
 	return ret;
 }
 
+/* Give back what a posted send held: DMA mappings, the skb, the AH. */
+static void ipoib_tx_release(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
+			     bool sent)
+{
+	ipoib_tx_unmap(priv, buf);
+	if (sent)
+		dev_consume_skb_any(buf->skb);
+	else
+		dev_kfree_skb_any(buf->skb);
+	ipoib_ah_put(buf->ah);
+	buf->skb = NULL;
+	buf->ah = NULL;
+}
+
 static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
 {
 	unsigned int idx = wc->wr_id;
@@ -204,11 +218,7 @@ static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
 	buf = &priv->tx_ring[idx];
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
 		DEV_STATS_INC(priv->ndev, tx_errors);
-	ipoib_tx_unmap(priv, buf);
-	dev_consume_skb_any(buf->skb);
-	ipoib_ah_put(buf->ah);
-	buf->skb = NULL;
-	buf->ah = NULL;
+	ipoib_tx_release(priv, buf, true);
 	WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
 }
 
@@ -250,12 +260,7 @@ int ipoib_tx_poll(struct napi_struct *napi, int budget)
 	    ipoib_tx_outstanding(priv) <= IPOIB_SENDQ_SIZE / 2)
 		netif_wake_queue(priv->ndev);
 
-	if (done < budget && napi_complete_done(napi, done)) {
-		if (ib_req_notify_cq(priv->send_cq, IB_CQ_NEXT_COMP |
-				     IB_CQ_REPORT_MISSED_EVENTS) > 0)
-			napi_schedule(napi);
-	}
-	return done;
+	return ipoib_napi_done(napi, priv->send_cq, done, budget);
 }
 
 /**
@@ -277,13 +282,8 @@ void ipoib_tx_free(struct ipoib_dev *priv)
 
 	while (priv->tx_tail != priv->tx_head) {
 		buf = &priv->tx_ring[priv->tx_tail % IPOIB_SENDQ_SIZE];
-		if (buf->skb) {
-			ipoib_tx_unmap(priv, buf);
-			dev_kfree_skb_any(buf->skb);
-			ipoib_ah_put(buf->ah);
-			buf->skb = NULL;
-			buf->ah = NULL;
-		}
+		if (buf->skb)
+			ipoib_tx_release(priv, buf, false);
 		WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
 	}
 }
