@@ -26,6 +26,37 @@ static bool ipoib_sysfs_may_write(struct net_device *ndev)
 	return ns_capable(dev_net(ndev)->user_ns, CAP_NET_ADMIN);
 }
 
+/*
+ * The parsers below stop at a NUL byte, so "1\0junk" would pass for "1":
+ * refuse any input that contains one.
+ */
+static bool ipoib_sysfs_clean(const char *buf, size_t len)
+{
+	return !memchr(buf, '\0', len);
+}
+
+/* The words of kstrtobool(), whole: "1abc" or "on off" are not booleans. */
+static const char * const ipoib_sysfs_false[] = {
+	"0", "n", "N", "no", "off", "false",
+};
+
+static const char * const ipoib_sysfs_true[] = {
+	"1", "y", "Y", "yes", "on", "true",
+};
+
+static int ipoib_sysfs_bool(const char *buf, size_t len, bool *on)
+{
+	if (!ipoib_sysfs_clean(buf, len))
+		return -EINVAL;
+	if (sysfs_match_string(ipoib_sysfs_false, buf) >= 0)
+		*on = false;
+	else if (sysfs_match_string(ipoib_sysfs_true, buf) >= 0)
+		*on = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t ipoib_pkey_show(struct device *dev,
 			       struct device_attribute *da, char *buf)
 {
@@ -46,6 +77,8 @@ static ssize_t ipoib_mode_store(struct device *dev,
 
 	if (!ipoib_sysfs_may_write(ndev))
 		return -EPERM;
+	if (!ipoib_sysfs_clean(buf, len))
+		return -EINVAL;
 	if (sysfs_streq(buf, "datagram"))
 		return len;
 	if (sysfs_streq(buf, "connected")) {
@@ -73,7 +106,7 @@ static ssize_t ipoib_umcast_store(struct device *dev,
 
 	if (!ipoib_sysfs_may_write(ndev))
 		return -EPERM;
-	if (kstrtobool(buf, &on))
+	if (ipoib_sysfs_bool(buf, len, &on))
 		return -EINVAL;
 	ipoib_set_umcast(priv, on);
 	return len;
@@ -88,7 +121,7 @@ static ssize_t ipoib_child_store(struct device *dev, const char *buf,
 
 	if (!ipoib_sysfs_may_write(ndev))
 		return -EPERM;
-	if (kstrtou16(buf, 0, &pkey))
+	if (!ipoib_sysfs_clean(buf, len) || kstrtou16(buf, 0, &pkey))
 		return -EINVAL;
 	if (!rtnl_trylock())
 		return restart_syscall();
