@@ -122,13 +122,34 @@ static const struct nla_policy ipoib_policy[IFLA_IPOIB_MAX + 1] = {
 	[IFLA_IPOIB_UMCAST]	= { .type = NLA_U16 },
 };
 
+/*
+ * rtnetlink parses IFLA_INFO_DATA leniently: it ignores unknown attribute
+ * types and takes a u16 from an attribute of any size of at least two
+ * bytes. Check the raw attributes strictly instead, so that such input is
+ * refused with a message rather than half understood.
+ */
+static int ipoib_link_validate_strict(struct nlattr *tb[],
+				      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *info;
+
+	if (!tb[IFLA_LINKINFO])
+		return 0;
+	info = nla_find_nested(tb[IFLA_LINKINFO], IFLA_INFO_DATA);
+	if (!info)
+		return 0;
+	return nla_validate_nested(info, IFLA_IPOIB_MAX, ipoib_policy, extack);
+}
+
 static int ipoib_link_validate(struct nlattr *tb[], struct nlattr *data[],
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr;
+	int ret;
 
-	if (!data)
-		return 0;
+	ret = ipoib_link_validate_strict(tb, extack);
+	if (ret || !data)
+		return ret;
 	attr = data[IFLA_IPOIB_PKEY];
 	if (attr && !ipoib_pkey_valid(nla_get_u16(attr))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid P_Key");
