@@ -51,7 +51,8 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 	char extra;
 	int err;
 
-	if (sscanf(buf, "%u %u %c", &id, &nports, &extra) != 2 ||
+	if (!softib_input_clean(buf, count) ||
+	    sscanf(buf, "%u %u %c", &id, &nports, &extra) != 2 ||
 	    id > SOFTIB_MAX_ID || !nports || nports > SOFTIB_MAX_PORTS)
 		return -EINVAL;
 	mutex_lock(&softib_bus_lock);
@@ -83,7 +84,8 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 	char extra;
 	int err = 0;
 
-	if (sscanf(buf, "%u %c", &id, &extra) != 1 || id > SOFTIB_MAX_ID)
+	if (!softib_input_clean(buf, count) ||
+	    sscanf(buf, "%u %c", &id, &extra) != 1 || id > SOFTIB_MAX_ID)
 		return -EINVAL;
 	mutex_lock(&softib_bus_lock);
 	bdev = softib_bus_find(id);

@@ -91,6 +91,49 @@ static int softib_ports_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(softib_ports);
 
+/*
+ * A fault knob: a countdown (@count) or a plain value (@value), never
+ * more than @max. Out-of-range writes fail instead of being clamped.
+ */
+struct softib_knob {
+	const char *name;
+	atomic_t *count;
+	u32 *value;
+	u32 max;
+};
+
+static struct softib_knob softib_knobs[] = {
+	{ "sa_fail_joins", .count = &softib_faults.sa_fail_joins, .max = INT_MAX },
+	{ "sa_drop_joins", .count = &softib_faults.sa_drop_joins, .max = INT_MAX },
+	{ "sa_delay_joins", .count = &softib_faults.sa_delay_joins, .max = INT_MAX },
+	{ "sa_delay_ms", .value = &softib_faults.sa_delay_ms,
+	  .max = SOFTIB_MAX_DELAY_MS },
+	{ "drop_rate", .value = &softib_faults.drop_rate, .max = 100 },
+};
+
+static int softib_knob_get(void *data, u64 *val)
+{
+	struct softib_knob *k = data;
+
+	*val = k->count ? max(atomic_read(k->count), 0) : READ_ONCE(*k->value);
+	return 0;
+}
+
+static int softib_knob_set(void *data, u64 val)
+{
+	struct softib_knob *k = data;
+
+	if (val > k->max)
+		return -ERANGE;
+	if (k->count)
+		atomic_set(k->count, val);
+	else
+		WRITE_ONCE(*k->value, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(softib_knob_fops, softib_knob_get, softib_knob_set,
+			 "%llu\n");
+
 /**
  * softib_debugfs_init - create /sys/kernel/debug/softib
  *
@@ -99,19 +142,15 @@ DEFINE_SHOW_ATTRIBUTE(softib_ports);
 void softib_debugfs_init(void)
 {
 	struct dentry *d = debugfs_create_dir(SOFTIB_NAME, NULL);
+	unsigned int i;
 
 	softib_debugfs = d;
 	debugfs_create_file("groups", 0444, d, NULL, &softib_groups_fops);
 	debugfs_create_file("attach", 0444, d, NULL, &softib_attach_fops);
 	debugfs_create_file("ports", 0444, d, NULL, &softib_ports_fops);
-	debugfs_create_atomic_t("sa_fail_joins", 0644, d,
-				&softib_faults.sa_fail_joins);
-	debugfs_create_atomic_t("sa_drop_joins", 0644, d,
-				&softib_faults.sa_drop_joins);
-	debugfs_create_atomic_t("sa_delay_joins", 0644, d,
-				&softib_faults.sa_delay_joins);
-	debugfs_create_u32("sa_delay_ms", 0644, d, &softib_faults.sa_delay_ms);
-	debugfs_create_u32("drop_rate", 0644, d, &softib_faults.drop_rate);
+	for (i = 0; i < ARRAY_SIZE(softib_knobs); i++)
+		debugfs_create_file_unsafe(softib_knobs[i].name, 0644, d,
+					   &softib_knobs[i], &softib_knob_fops);
 }
 
 /**

@@ -181,15 +181,14 @@ static ssize_t softib_link_store(struct ib_device *ibdev, u32 port_num,
 				 struct ib_port_attribute *attr,
 				 const char *buf, size_t count)
 {
-	bool up;
+	static const char * const words[] = { "down", "0", "up", "1" };
+	int i;
 
-	if (sysfs_streq(buf, "up"))
-		up = true;
-	else if (sysfs_streq(buf, "down"))
-		up = false;
-	else if (kstrtobool(buf, &up))
+	i = softib_input_clean(buf, count) ? sysfs_match_string(words, buf) :
+					     -EINVAL;
+	if (i < 0)
 		return -EINVAL;
-	softib_port_set_link(softib_port_get(ibdev, port_num), up);
+	softib_port_set_link(softib_port_get(ibdev, port_num), i >= 2);
 	return count;
 }
 
@@ -198,9 +197,10 @@ static ssize_t softib_reregister_store(struct ib_device *ibdev, u32 port_num,
 				       const char *buf, size_t count)
 {
 	struct softib_port *port = softib_port_get(ibdev, port_num);
-	bool doit;
+	unsigned int doit;
 
-	if (kstrtobool(buf, &doit))
+	if (!softib_input_clean(buf, count) || kstrtouint(buf, 10, &doit) ||
+	    doit > 1)
 		return -EINVAL;
 	if (doit && READ_ONCE(port->state) == IB_PORT_ACTIVE)
 		softib_port_event(port, IB_EVENT_CLIENT_REREGISTER);
@@ -227,9 +227,11 @@ static ssize_t softib_pkeys_store(struct ib_device *ibdev, u32 port_num,
 	struct softib_dev *sdev = port->sdev;
 	unsigned int idx, pkey;
 	int err = 0;
+	char extra;
 
-	if (sscanf(buf, "%u %i", &idx, &pkey) != 2 || idx == 0 ||
-	    idx >= SOFTIB_NPKEYS || pkey > 0xffff || pkey < 0)
+	if (!softib_input_clean(buf, count) ||
+	    sscanf(buf, "%u %i %c", &idx, &pkey, &extra) != 2 || idx == 0 ||
+	    idx >= SOFTIB_NPKEYS || pkey > 0xffff)
 		return -EINVAL;
 	mutex_lock(&sdev->port_lock);
 	if (pkey & 0x7fff)
@@ -259,7 +261,8 @@ static ssize_t softib_mtu_store(struct ib_device *ibdev, u32 port_num,
 	struct softib_port *port = softib_port_get(ibdev, port_num);
 	unsigned int mtu;
 
-	if (kstrtouint(buf, 0, &mtu) || (mtu != 2048 && mtu != 4096))
+	if (!softib_input_clean(buf, count) || kstrtouint(buf, 0, &mtu) ||
+	    (mtu != 2048 && mtu != 4096))
 		return -EINVAL;
 	WRITE_ONCE(port->mtu, ib_mtu_int_to_enum(mtu));
 	return count;

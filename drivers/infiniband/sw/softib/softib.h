@@ -170,6 +170,23 @@ struct softib_faults {
 
 extern struct softib_faults softib_faults;
 
+/* The longest SA join delay the sa_delay_ms knob takes, in milliseconds */
+#define SOFTIB_MAX_DELAY_MS	60000
+
+/**
+ * softib_input_clean - tell whether control-file input is free of NUL bytes
+ * @buf: what was written
+ * @count: its length
+ *
+ * The parsers stop at a NUL byte, which would hide trailing garbage.
+ *
+ * Return: true if @buf holds no NUL byte.
+ */
+static inline bool softib_input_clean(const char *buf, size_t count)
+{
+	return !memchr(buf, '\0', count);
+}
+
 static inline struct softib_dev *softib_from_rdi(struct rvt_dev_info *rdi)
 {
 	return container_of(rdi, struct softib_dev, rdi);
