@@ -51,6 +51,8 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 	char extra;
 	int err;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (!softib_input_clean(buf, count) ||
 	    sscanf(buf, "%u %u %c", &id, &nports, &extra) != 2 ||
 	    id > SOFTIB_MAX_ID || !nports || nports > SOFTIB_MAX_PORTS)
@@ -84,6 +86,8 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 	char extra;
 	int err = 0;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (!softib_input_clean(buf, count) ||
 	    sscanf(buf, "%u %c", &id, &extra) != 1 || id > SOFTIB_MAX_ID)
 		return -EINVAL;

@@ -123,6 +123,8 @@ static int softib_knob_set(void *data, u64 val)
 {
 	struct softib_knob *k = data;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (val > k->max)
 		return -ERANGE;
 	if (k->count)

@@ -184,6 +184,8 @@ static ssize_t softib_link_store(struct ib_device *ibdev, u32 port_num,
 	static const char * const words[] = { "down", "0", "up", "1" };
 	int i;
 
+	if (!softib_may_control())
+		return -EPERM;
 	i = softib_input_clean(buf, count) ? sysfs_match_string(words, buf) :
 					     -EINVAL;
 	if (i < 0)
@@ -199,6 +201,8 @@ static ssize_t softib_reregister_store(struct ib_device *ibdev, u32 port_num,
 	struct softib_port *port = softib_port_get(ibdev, port_num);
 	unsigned int doit;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (!softib_input_clean(buf, count) || kstrtouint(buf, 10, &doit) ||
 	    doit > 1)
 		return -EINVAL;
@@ -229,6 +233,8 @@ static ssize_t softib_pkeys_store(struct ib_device *ibdev, u32 port_num,
 	int err = 0;
 	char extra;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (!softib_input_clean(buf, count) ||
 	    sscanf(buf, "%u %i %c", &idx, &pkey, &extra) != 2 || idx == 0 ||
 	    idx >= SOFTIB_NPKEYS || pkey > 0xffff)
@@ -261,6 +267,8 @@ static ssize_t softib_mtu_store(struct ib_device *ibdev, u32 port_num,
 	struct softib_port *port = softib_port_get(ibdev, port_num);
 	unsigned int mtu;
 
+	if (!softib_may_control())
+		return -EPERM;
 	if (!softib_input_clean(buf, count) || kstrtouint(buf, 0, &mtu) ||
 	    (mtu != 2048 && mtu != 4096))
 		return -EINVAL;

@@ -13,6 +13,7 @@
 #ifndef _SOFTIB_H
 #define _SOFTIB_H
 
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/list.h>
 #include <linux/workqueue.h>
@@ -172,6 +173,20 @@ extern struct softib_faults softib_faults;
 
 /* The longest SA join delay the sa_delay_ms knob takes, in milliseconds */
 #define SOFTIB_MAX_DELAY_MS	60000
+
+/**
+ * softib_may_control - tell whether the writer may drive the fabric
+ *
+ * softib's fabric is global, so its control files need CAP_SYS_ADMIN in
+ * the initial user namespace: root of a user namespace passes the file
+ * modes (its fsuid is 0) but must not add devices or inject faults.
+ *
+ * Return: true if the current task may write softib's control files.
+ */
+static inline bool softib_may_control(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
 
 /**
  * softib_input_clean - tell whether control-file input is free of NUL bytes
