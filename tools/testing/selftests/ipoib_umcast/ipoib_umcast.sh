@@ -204,8 +204,8 @@ softib_add_pkey() {	# softib_add_pkey IBDEV PKEY: table index 1, port 1
 	echo "1 $2" > "/sys/class/infiniband/$1/ports/1/softib/pkeys"
 }
 
-# Beyond upstream: only booleans (what kstrtobool takes: 0/1, y/n, on/off,
-# judged by the first characters), and a clear error for the rest.
+# Beyond upstream: only whole boolean words (0/1, n/y, no/yes, off/on,
+# false/true), and a clear error for the rest.
 sc_bad_input() {
 	local v bad=0
 	umcast_set "$IF_A" 0
