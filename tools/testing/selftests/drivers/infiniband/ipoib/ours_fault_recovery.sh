@@ -72,10 +72,7 @@ consumed() {
 	local k
 
 	for k in sa_fail_joins sa_drop_joins sa_delay_joins; do
-		[ "$(cat "$SOFTIB_DBG/$k")" = 0 ] || {
-			echo "# $k still $(cat "$SOFTIB_DBG/$k")"
-			return 1
-		}
+		[ "$(cat "$SOFTIB_DBG/$k")" = 0 ] || return 1
 	done
 }
 
@@ -114,11 +111,32 @@ recovered() {
 	wait_for 20 ping -c 1 -W 1 10.191.0.2 >/dev/null && mcast_flows
 }
 
-inject() {	# inject SECONDS CMD...
-	local secs=$1
+sa_mads() {	# MADs softib's SA got from device ID's port
+	sed -n "s/^dev=softib$1 port=1 .* sa_mads=\([0-9]*\)$/\1/p" \
+		"$SOFTIB_DBG/ports"
+}
+
+# rejoined SINCE: host A's port sent the SA at least one MAD per group
+# since SINCE (its sa_mads then): the fault made IPoIB join again.
+rejoined() {
+	local n
+
+	n=$(($(sa_mads 91) - $1))
+	[ $n -ge "$(wc -l <<< "$BASE1")" ] || {
+		echo "# only $n SA MADs since the fault"
+		return 1
+	}
+}
+
+# inject SECONDS CMD...: inject, then the faults must be used up and
+# the groups rejoined before the hosts count as recovered.
+inject() {
+	local secs=$1 m0
 
 	shift
-	"$@" && recovered "$secs" && consumed
+	m0=$(sa_mads 91)
+	"$@" && wait_for "$secs" consumed && rejoined "$m0" &&
+		recovered "$secs"
 }
 
 # fault DESC N SECONDS CMD...: inject N faults with CMD, then require
