@@ -51,6 +51,7 @@ static int mm_join(int *fd, int ifindex, uint32_t group)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = mm_quit };
+	sigset_t quit, old;
 	struct in_addr first;
 	unsigned long i, count;
 	int ifindex, fd = -1;
@@ -65,6 +66,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no interface %s\n", argv[1]);
 		return 1;
 	}
+	/* Held until sigsuspend(): a signal during the joins is not lost. */
+	sigemptyset(&quit);
+	sigaddset(&quit, SIGTERM);
+	sigaddset(&quit, SIGINT);
+	sigprocmask(SIG_BLOCK, &quit, &old);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	for (i = 0; i < count; i++) {
@@ -78,6 +84,6 @@ int main(int argc, char **argv)
 	}
 	printf("joined %lu\n", count);
 	fflush(stdout);
-	pause();
+	sigsuspend(&old);
 	return 0;
 }

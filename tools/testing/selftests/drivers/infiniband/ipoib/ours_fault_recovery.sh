@@ -119,13 +119,7 @@ sa_mads() {	# MADs softib's SA got from device ID's port
 # rejoined SINCE: host A's port sent the SA at least one MAD per group
 # since SINCE (its sa_mads then): the fault made IPoIB join again.
 rejoined() {
-	local n
-
-	n=$(($(sa_mads 91) - $1))
-	[ $n -ge "$(wc -l <<< "$BASE1")" ] || {
-		echo "# only $n SA MADs since the fault"
-		return 1
-	}
+	[ $(($(sa_mads 91) - $1)) -ge "$(wc -l <<< "$BASE1")" ]
 }
 
 # inject SECONDS CMD...: inject, then the faults must be used up and
@@ -135,8 +129,13 @@ inject() {
 
 	shift
 	m0=$(sa_mads 91)
-	"$@" && wait_for "$secs" consumed && rejoined "$m0" &&
-		recovered "$secs"
+	"$@" || return 1
+	wait_for "$secs" consumed || { echo "# faults not used up"; return 1; }
+	wait_for "$secs" rejoined "$m0" || {
+		echo "# only $(($(sa_mads 91) - m0)) SA MADs since the fault"
+		return 1
+	}
+	recovered "$secs"
 }
 
 # fault DESC N SECONDS CMD...: inject N faults with CMD, then require
@@ -197,10 +196,11 @@ fs_set() {
 	echo "$2" > "$FAILSLAB/$1"
 }
 
-fs_restore() {
-	local s
+fs_restore() {	# newest first, so twice-set attributes end as found
+	local i s
 
-	for s in "${FS_SAVED[@]}"; do
+	for ((i = ${#FS_SAVED[@]} - 1; i >= 0; i--)); do
+		s=${FS_SAVED[i]}
 		echo "${s#*=}" > "$FAILSLAB/${s%%=*}"
 	done
 	FS_SAVED=()

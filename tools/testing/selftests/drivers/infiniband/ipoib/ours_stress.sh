@@ -168,7 +168,7 @@ sysfs_children() {
 			return 1
 	done
 	[ "$(ipoib_ifs)" = "$before" ] &&
-	! ls "$DBG" | grep -q "^$IF1\.8"
+	! compgen -G "$DBG/$IF1.8*" >/dev/null
 }
 
 netlink_children() {
@@ -184,7 +184,7 @@ netlink_children() {
 	for i in $(seq $NCHILD); do
 		echo "link del nl$i"
 	done | $IP -batch - || return 1
-	[ "$(ipoib_ifs)" = "$before" ] && ! ls "$DBG" | grep -q "^nl"
+	[ "$(ipoib_ifs)" = "$before" ] && ! compgen -G "$DBG/nl*" >/dev/null
 }
 
 netns_del_under_traffic() {
