@@ -10,6 +10,7 @@
 #   make check      lint + every test in the VM; ends with "N passed, N failed"
 #   make run        the demo
 #   make bench      benchmarks in the VM: ours vs stock ib_ipoib vs veth
+#   make bench-profile   one pass of it under perf, reports in bench/profile
 #   make vm-test T=path/to/test.sh   run one test in the VM
 #   make kernel-tree   overlay on Debian's linux-source-6.12, build in-tree
 #   make check-kernel-tree   ...and run the kselftest on in-tree modules
@@ -39,7 +40,7 @@ export KVER KDIR
 MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
-.PHONY: all modules lint check run demo bench vm-test selftests clean \
+.PHONY: all modules lint check run demo bench bench-profile vm-test selftests clean \
 	kernel-tree check-kernel-tree dkms dkms-remove patches check-patches
 
 all: modules selftests
@@ -61,6 +62,10 @@ run demo: all
 
 bench: all
 	$(TOP)/scripts/bench.sh
+
+bench-profile: all
+	BENCH_PROFILE=1 BENCH_REPS=$${BENCH_REPS:-1} \
+		BENCH_OUT=$${BENCH_OUT:-$(TOP)/bench/profile} $(TOP)/scripts/bench.sh
 
 vm-test: all
 	$(TOP)/tools/testing/vm/run.sh $(T)

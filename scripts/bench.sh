@@ -9,7 +9,8 @@
 #
 # Environment: BENCH_REPS (5), BENCH_TIME (3 s per iperf3 run), BENCH_PINGS
 # (200), BENCH_MCAST (100000 datagrams per umcast stream), BENCH_OUT
-# (bench/results). A measurement that fails shows as "n/a"; the exit
+# (bench/results), BENCH_PROFILE=1 (profile mode: perf and a join trace in
+# the VM, reports in run.log; its figures are perturbed). A measurement that fails shows as "n/a"; the exit
 # status is non-zero only when the harness itself is broken.
 set -uo pipefail
 
@@ -42,6 +43,19 @@ trap 'rm -f "$params"' EXIT
 		fi
 	done
 } > "$params" || die "cannot write $params"
+
+# Profile mode: the host's perf with its libraries goes to /extra in the VM.
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	command -v perf > /dev/null || die "profile mode needs perf (linux-perf)"
+	extra=$(mktemp -d) || die "no temporary directory"
+	trap 'rm -f "$params"; rm -rf "$extra"' EXIT
+	mkdir -p "$extra/lib" && cp "$(command -v perf)" "$extra/perf" &&
+		ldd "$extra/perf" | grep -o '/[^ ]*' | xargs cp -L -t "$extra/lib" ||
+		die "cannot stage perf for the VM"
+	rm -f "$extra"/lib/{libc,libm,ld-linux-x86-64}.so*
+	echo "BENCH_PROFILE=1" >> "$params"
+	export VM_EXTRA=$extra
+fi
 
 impls=(veth stock)
 if [ -n "$(find "$top/drivers" -name ib_ipoib.ko 2>/dev/null | head -n 1)" ]; then

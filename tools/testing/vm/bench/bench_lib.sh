@@ -180,8 +180,82 @@ ports_sum() {	# ports_sum SNAPSHOT NAME
 	echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'
 }
 
+# Profile mode (BENCH_PROFILE=1; scripts/bench.sh puts perf in /extra):
+# a system-wide cpu-clock profile of each throughput run and a kprobe trace
+# of the join path, printed as "# perf IMPL WHAT: " and "# join IMPL: "
+# comment lines in run.log. TCG has no PMU, hence cpu-clock; perf runs
+# iperf3 itself, so the profile covers exactly the measurement.
+PERF=/extra/perf
+PROF_CMD=()
+JOIN_PROBES="ip_mc_join_group ipoib_mcast_kick ipoib_mcast_work
+	ipoib_mcast_restart_task ipoib_mcast_join_task ib_sa_join_multicast
+	softib_sa_receive ipoib_mcast_join_done ipoib_mcast_join_complete
+	ib_attach_mcast"
+TRACEFS=/sys/kernel/tracing
+
+prof_on() {
+	[ "${BENCH_PROFILE:-0}" = 1 ] && [ -x $PERF ]
+}
+
+perf_cmd() {
+	LD_LIBRARY_PATH=/extra/lib $PERF "$@"
+}
+
+prof_start() {	# the next iperf() runs under perf record -a
+	prof_on || return 0
+	PROF_CMD=(env LD_LIBRARY_PATH=/extra/lib $PERF record -B -N -q
+		-e cpu-clock -F 1000 -a -g -o "$BTMP/perf.data" --)
+}
+
+prof_stop() {	# prof_stop WHAT: end the profile, print its reports
+	local d=$BTMP/perf.data
+
+	[ ${#PROF_CMD[@]} -gt 0 ] || return 0
+	PROF_CMD=()
+	{
+		echo "self, by symbol:"
+		perf_cmd report -i "$d" --stdio --no-children --sort sym -g none \
+			--percent-limit 0.7
+		echo "with callees, by symbol:"
+		perf_cmd report -i "$d" --stdio --children --sort sym -g none \
+			--percent-limit 5
+		echo "by command:"
+		perf_cmd report -i "$d" --stdio --no-children --sort comm -g none \
+			--percent-limit 1
+	} 2>&1 | grep -v '^#' | grep . | sed "s/^/# perf $IMPL $1: /"
+	rm -f "$d"
+}
+
+trace_start() {
+	local f
+
+	prof_on || return 0
+	[ -d $TRACEFS/events ] || mount -t tracefs none $TRACEFS || return 0
+	echo 0 > $TRACEFS/tracing_on
+	echo > $TRACEFS/kprobe_events
+	for f in $JOIN_PROBES; do
+		echo "p:bench/$f $f" >> $TRACEFS/kprobe_events 2>/dev/null
+	done
+	echo 1 > $TRACEFS/events/bench/enable
+	echo > $TRACEFS/trace
+	echo 1 > $TRACEFS/tracing_on
+}
+
+trace_stop() {	# the probes that fired, in ms from the first
+	prof_on && [ -d $TRACEFS/events/bench ] || return 0
+	echo 0 > $TRACEFS/tracing_on
+	grep -v '^#' $TRACEFS/trace | awk '{
+		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) t = $i + 0
+		if (!t0) t0 = t
+		printf "%8.3f ms  %s %s\n", (t - t0) * 1000, $1, $(NF - 1)
+	}' | head -n 60 | sed "s/^/# join $IMPL: /"
+	echo 0 > $TRACEFS/events/bench/enable
+	echo > $TRACEFS/kprobe_events
+}
+
 iperf() {	# iperf ARGS...: the client's output, or nothing
-	timeout $((BENCH_TIME + 20)) iperf3 -c $ADDR_B -t "$BENCH_TIME" -f m "$@" 2>&1
+	timeout $((BENCH_TIME + 60)) "${PROF_CMD[@]}" \
+		iperf3 -c $ADDR_B -t "$BENCH_TIME" -f m "$@" 2>&1
 }
 
 m_tcp() {	# m_tcp STREAMS METRIC
@@ -189,7 +263,9 @@ m_tcp() {	# m_tcp STREAMS METRIC
 
 	c0=$(cpu_snap)
 	p0=$(ports_snap)
+	prof_start
 	out=$(iperf -P "$1")
+	prof_stop "$2"
 	c1=$(cpu_snap)
 	p1=$(ports_snap)
 	val=$(echo "$out" | awk '/receiver/ && $(NF - 1) == "Mbits/sec" { v = $(NF - 2) }
@@ -210,7 +286,9 @@ m_udp() {
 	local out val c0 c1
 
 	c0=$(cpu_snap)
+	prof_start
 	out=$(iperf -u -l 64 -b 0)
+	prof_stop udp64
 	c1=$(cpu_snap)
 	val=$(echo "$out" | awk '/receiver/ {
 		for (i = 1; i <= NF; i++) {
@@ -257,7 +335,9 @@ m_join() {
 		-c 1000000000 -r "$BENCH_JOIN_RATE" > /dev/null 2>&1 &
 	sender=$!
 	sleep 1.5
+	trace_start
 	out=$(timeout 20 "$MCAST_SOCK" recv -i "$IF_A" -g $g -p 5002 -c 1 -t 10 2>&1)
+	trace_stop
 	kill $member $sender 2>/dev/null
 	wait $member $sender 2>/dev/null
 	[[ $out == *first_us* ]] || note "join latency: $out"
