@@ -61,6 +61,22 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
 	return 0;
 }
 
+/*
+ * Offloads the QP allows. Scatter-gather is what the stack needs for
+ * software GSO: without it TCP builds one MSS-sized linear skb per segment
+ * and every one walks the whole transmit path.
+ */
+static void ipoib_verbs_set_features(struct ipoib_dev *priv)
+{
+	struct net_device *ndev = priv->ndev;
+	netdev_features_t f = 0;
+
+	if (priv->max_send_sge > 1)
+		f |= NETIF_F_SG;
+	ndev->hw_features |= f;
+	ndev->features |= f;
+}
+
 static void ipoib_verbs_set_addr(struct ipoib_dev *priv)
 {
 	u8 addr[INFINIBAND_ALEN];
@@ -104,6 +120,7 @@ int ipoib_verbs_init(struct ipoib_dev *priv)
 	if (ret)
 		goto err_cqs;
 	ipoib_verbs_set_addr(priv);
+	ipoib_verbs_set_features(priv);
 	return 0;
 
 err_cqs:
