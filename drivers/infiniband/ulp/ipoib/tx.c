@@ -173,6 +173,14 @@ int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
 	if (!ipoib_tx_prepare(priv, skb))
 		goto err_drop;
 	len = skb->len;
+	/*
+	 * The send completes when the device gets round to it, which on a
+	 * busy host can be long after the packet left: give the socket its
+	 * send-buffer accounting back now, or TCP Small Queues holds the
+	 * sender while complete packets wait for their completions.
+	 */
+	skb_orphan(skb);
+	skb_dst_drop(skb);
 	buf->skb = skb;
 	buf->ah = ah;
 	ret = ipoib_tx_post(priv, buf, idx, qpn);
