@@ -136,6 +136,8 @@ struct softib_qp_priv {
  * @has_imm: the packet carries immediate data
  * @solicited: the sender asked for a solicited event
  * @has_grh: @grh precedes the payload
+ * @csum_ok: the fabric computed the packet's IPv4 TCP/UDP checksum itself
+ *	(IB_SEND_IP_CSUM), so receivers get IB_WC_IP_CSUM_OK
  * @grh: global route header synthesised for the receiver
  */
 struct softib_pkt {
@@ -150,6 +152,7 @@ struct softib_pkt {
 	bool has_imm;
 	bool solicited;
 	bool has_grh;
+	bool csum_ok;
 	struct ib_grh grh;
 };
 

@@ -11,17 +11,36 @@
  * SA), then retakes s_lock and completes the WQE.  No sender lock is held
  * while a receiver's r_lock is taken.
  *
+ * Checksum offload (IB_DEVICE_UD_IP_CSUM): a send flagged IB_SEND_IP_CSUM
+ * carries an IPoIB-encapsulated IPv4 TCP or UDP packet whose checksum field
+ * holds only the pseudo-header sum, as the stack leaves it for
+ * CHECKSUM_PARTIAL. Like an HCA, the engine computes the checksum, here in
+ * the bounce buffer it delivers from, so every receiver (userspace too)
+ * sees a correct packet, and marks the delivery IB_WC_IP_CSUM_OK: the
+ * checksum was computed over exactly the bytes that get copied, and a
+ * memory copy does not corrupt them, so verifying again would find nothing.
+ * Packets the engine did not checksum itself never get the flag; their
+ * receivers verify them as usual.
+ *
  * Receivers are looked up under RCU: ports leave the fabric and QPs leave
  * rdmavt's tables with a grace period before they are freed.  A QP's send
  * work is cancelled by stop_send_queue() before rdmavt resets or frees it.
  */
+#include <linux/ip.h>
 #include <linux/random.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/unaligned.h>
+#include <net/checksum.h>
+#include <net/ip.h>
 #include <rdma/ib_mad.h>
 #include <rdma/rdmavt_cq.h>
 
 #include "softib.h"
 
 #define SOFTIB_UD_BUDGET	64
+/* The IPoIB encapsulation header (RFC 4391) in front of the IP packet. */
+#define SOFTIB_IPOIB_HLEN	4
 
 /**
  * struct softib_tx - a WQE turned into a packet, ready to route
@@ -92,6 +111,8 @@ static void softib_ud_complete_rx(struct rvt_qp *rqp,
 
 	if (pkt->has_grh)
 		wc.wc_flags |= IB_WC_GRH;
+	if (pkt->csum_ok)
+		wc.wc_flags |= IB_WC_IP_CSUM_OK;
 	if (pkt->has_imm) {
 		wc.wc_flags |= IB_WC_WITH_IMM;
 		wc.ex.imm_data = pkt->imm;
@@ -277,6 +298,50 @@ static void softib_ud_gather(struct rvt_swqe *wqe, u8 *buf)
 	}
 }
 
+/* Where the L4 checksum of an IPv4 TCP or UDP packet lives, or NULL. */
+static __sum16 *softib_ud_l4_check(struct iphdr *iph, u32 l4len)
+{
+	u8 *l4 = (u8 *)iph + iph->ihl * 4;
+
+	if (iph->protocol == IPPROTO_TCP && l4len >= sizeof(struct tcphdr))
+		return &((struct tcphdr *)l4)->check;
+	if (iph->protocol == IPPROTO_UDP && l4len >= sizeof(struct udphdr))
+		return &((struct udphdr *)l4)->check;
+	return NULL;
+}
+
+/*
+ * IB_SEND_IP_CSUM: fill in the TCP/UDP checksum of the IPoIB packet in
+ * @buf (see the top of this file). Returns true if the packet now carries
+ * a checksum the engine computed; false leaves it as it was.
+ */
+static bool softib_ud_ip_csum(u8 *buf, u32 len)
+{
+	struct iphdr *iph = (struct iphdr *)(buf + SOFTIB_IPOIB_HLEN);
+	u32 ihl, tot;
+	__sum16 *check;
+	__sum16 sum;
+
+	if (len < SOFTIB_IPOIB_HLEN + sizeof(*iph) ||
+	    get_unaligned_be16(buf) != ETH_P_IP)
+		return false;
+	ihl = iph->ihl * 4;
+	tot = ntohs(iph->tot_len);
+	if (iph->version != 4 || ihl < sizeof(*iph) || tot < ihl ||
+	    tot > len - SOFTIB_IPOIB_HLEN || ip_is_fragment(iph) ||
+	    ip_fast_csum(iph, iph->ihl))
+		return false;
+	check = softib_ud_l4_check(iph, tot - ihl);
+	if (!check)
+		return false;
+	/* The field holds the pseudo-header sum: sum the rest over it. */
+	sum = csum_fold(csum_partial((u8 *)iph + ihl, tot - ihl, 0));
+	if (iph->protocol == IPPROTO_UDP && !sum)
+		sum = CSUM_MANGLED_0;
+	put_unaligned(sum, check);
+	return true;
+}
+
 static void softib_ud_set_grh(struct softib_tx *tx, struct rdma_ah_attr *ah)
 {
 	const struct ib_global_route *grh = rdma_ah_read_grh(ah);
@@ -323,6 +388,8 @@ static enum ib_wc_status softib_ud_prepare(struct rvt_qp *qp,
 	tx->pkt.has_imm = wqe->wr.opcode == IB_WR_SEND_WITH_IMM;
 	tx->pkt.imm = wqe->wr.ex.imm_data;
 	tx->pkt.solicited = wqe->wr.send_flags & IB_SEND_SOLICITED;
+	if (wqe->wr.send_flags & IB_SEND_IP_CSUM)
+		tx->pkt.csum_ok = softib_ud_ip_csum(buf, wqe->length);
 	if (rdma_ah_get_ah_flags(ah) & IB_AH_GRH)
 		softib_ud_set_grh(tx, ah);
 	softib_port_gid(port, &tx->pkt.grh.sgid);

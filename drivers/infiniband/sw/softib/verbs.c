@@ -171,7 +171,8 @@ static void softib_verbs_limits(struct ib_device_attr *props)
 				  IB_DEVICE_BAD_QKEY_CNTR |
 				  IB_DEVICE_SHUTDOWN_PORT |
 				  IB_DEVICE_SYS_IMAGE_GUID |
-				  IB_DEVICE_PORT_ACTIVE_EVENT;
+				  IB_DEVICE_PORT_ACTIVE_EVENT |
+				  IB_DEVICE_UD_IP_CSUM;
 	props->page_size_cap = PAGE_SIZE;
 	props->max_mr_size = ~0ULL;
 	props->max_qp = 16384;

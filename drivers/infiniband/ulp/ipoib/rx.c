@@ -128,6 +128,8 @@ static void ipoib_rx_deliver(struct ipoib_dev *priv, struct sk_buff *skb,
 	skb_reset_mac_header(skb);
 	skb_pull(skb, IPOIB_ENCAP_LEN);
 	skb->dev = ndev;
+	if ((wc->wc_flags & IB_WC_IP_CSUM_OK) && (ndev->features & NETIF_F_RXCSUM))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
 
 	ndev->stats.rx_packets++;
 	ndev->stats.rx_bytes += skb->len;

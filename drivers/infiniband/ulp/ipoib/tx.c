@@ -10,6 +10,10 @@
  * once half of it is free again. Each slot pins the address handle the send
  * uses until its completion.
  */
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+
 #include "ipoib.h"
 
 #define IPOIB_POLL_BATCH	8
@@ -104,19 +108,47 @@ err_frags:
 	return -EIO;
 }
 
+/*
+ * Checksum offload: the device fills in IPv4 TCP/UDP checksums only, so a
+ * partial checksum of anything else (NETIF_F_IP_CSUM promises just the
+ * network protocol) is finished here. Returns the send flag to use, or a
+ * negative errno.
+ */
+static int ipoib_tx_csum(struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	if (skb->protocol != htons(ETH_P_IP))
+		return skb_checksum_help(skb);
+	iph = ip_hdr(skb);
+	if ((iph->protocol == IPPROTO_TCP &&
+	     skb->csum_offset == offsetof(struct tcphdr, check)) ||
+	    (iph->protocol == IPPROTO_UDP &&
+	     skb->csum_offset == offsetof(struct udphdr, check)))
+		if (skb_checksum_start(skb) == skb_transport_header(skb) &&
+		    !ip_is_fragment(iph))
+			return IB_SEND_IP_CSUM;
+	return skb_checksum_help(skb);
+}
+
 static int ipoib_tx_post(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
 			 unsigned int idx, u32 qpn)
 {
 	struct ib_sge sge[MAX_SKB_FRAGS + 1];
 	struct ib_ud_wr wr = {};
-	int n;
+	int csum, n;
 
+	csum = ipoib_tx_csum(buf->skb);
+	if (csum < 0)
+		return csum;
 	n = ipoib_tx_map(priv, buf, sge);
 	if (n < 0)
 		return n;
 	wr.wr.wr_id = idx;
 	wr.wr.opcode = IB_WR_SEND;
-	wr.wr.send_flags = IB_SEND_SIGNALED;
+	wr.wr.send_flags = IB_SEND_SIGNALED | csum;
 	wr.wr.sg_list = sge;
 	wr.wr.num_sge = n;
 	wr.ah = buf->ah->ib;

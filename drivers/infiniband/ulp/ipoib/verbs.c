@@ -62,9 +62,11 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
 }
 
 /*
- * Offloads the QP allows. Scatter-gather is what the stack needs for
- * software GSO: without it TCP builds one MSS-sized linear skb per segment
- * and every one walks the whole transmit path.
+ * Offloads the QP allows. With scatter-gather the stack's software GSO
+ * hands over page fragments; without it every segment is linearised, a
+ * copy of its payload. A device with
+ * IB_DEVICE_UD_IP_CSUM computes IPv4 TCP/UDP checksums of sends flagged
+ * IB_SEND_IP_CSUM and reports verified ones with IB_WC_IP_CSUM_OK.
  */
 static void ipoib_verbs_set_features(struct ipoib_dev *priv)
 {
@@ -73,6 +75,8 @@ static void ipoib_verbs_set_features(struct ipoib_dev *priv)
 
 	if (priv->max_send_sge > 1)
 		f |= NETIF_F_SG;
+	if (priv->ca->attrs.device_cap_flags & IB_DEVICE_UD_IP_CSUM)
+		f |= NETIF_F_IP_CSUM | NETIF_F_RXCSUM;
 	ndev->hw_features |= f;
 	ndev->features |= f;
 }
