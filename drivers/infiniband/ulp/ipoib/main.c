@@ -185,7 +185,12 @@ static int __init ipoib_init(void)
 {
 	int ret;
 
-	ipoib_wq = alloc_workqueue("ipoib", WQ_MEM_RECLAIM, 0);
+	/*
+	 * High priority: a join completes only when the multicast task has
+	 * consumed the SA's answer and attached the QP, and a normal worker
+	 * can wait a scheduler tick or more behind a busy sender.
+	 */
+	ipoib_wq = alloc_workqueue("ipoib", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
 	if (!ipoib_wq)
 		return -ENOMEM;
 	ipoib_debugfs_init();
