@@ -4,7 +4,9 @@
  * context polling the receive CQ.
  *
  * Every UD receive starts with 40 bytes reserved for the GRH, then the
- * 4-byte IPoIB header, then the IP packet. Buffers are offset by 4 bytes so
+ * 4-byte IPoIB header, then the IP packet. Once the GRH is read, its last
+ * 20 bytes become a zeroed pseudo header, so the link header the stack
+ * sees has the transmit side's layout and length (IPOIB_HARD_LEN). Buffers are offset by 4 bytes so
  * the IP header lands 16-byte aligned. Small packets are copied into a
  * right-sized skb (so socket buffers account them cheaply) and the buffer is
  * reposted; larger ones are handed up and replaced by a fresh buffer. If no
@@ -121,12 +123,20 @@ static void ipoib_rx_deliver(struct ipoib_dev *priv, struct sk_buff *skb,
 	const struct ipoib_encap *encap;
 
 	ipoib_rx_set_type(priv, skb, wc);
-	skb_pull(skb, IPOIB_GRH_LEN);
-
-	encap = (const struct ipoib_encap *)skb->data;
+	encap = (const struct ipoib_encap *)(skb->data + IPOIB_GRH_LEN);
 	skb->protocol = encap->proto;
+
+	/*
+	 * The link header is hard_header_len bytes, as on transmit: a
+	 * pseudo header, zeroed in the tail of the consumed GRH area, then
+	 * the encapsulation header. GRO compares those bytes to match
+	 * packets of a flow; anything variable there (IP header bytes,
+	 * stale GRH bytes) would keep it from ever merging.
+	 */
+	skb_pull(skb, IPOIB_GRH_LEN - IPOIB_PSEUDO_LEN);
+	memset(skb->data, 0, IPOIB_PSEUDO_LEN);
 	skb_reset_mac_header(skb);
-	skb_pull(skb, IPOIB_ENCAP_LEN);
+	skb_pull(skb, IPOIB_HARD_LEN);
 	skb->dev = ndev;
 	if ((wc->wc_flags & IB_WC_IP_CSUM_OK) && (ndev->features & NETIF_F_RXCSUM))
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
