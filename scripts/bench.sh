@@ -9,9 +9,10 @@
 #
 # Environment: BENCH_REPS (5), BENCH_TIME (3 s per iperf3 run), BENCH_PINGS
 # (200), BENCH_MCAST (100000 datagrams per umcast stream), BENCH_OUT
-# (bench/results), BENCH_PROFILE=1 (profile mode: perf and a join trace in
-# the VM, reports in run.log; its figures are perturbed). A measurement that fails shows as "n/a"; the exit
-# status is non-zero only when the harness itself is broken.
+# (bench/results), BENCH_PROFILE=1 (profile mode: perf and kprobe traces
+# in the VM, reports in run.log; its figures are perturbed). A measurement
+# that fails shows as "n/a"; the exit status is non-zero only when the
+# harness itself is broken.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -191,6 +191,10 @@ JOIN_PROBES="ip_mc_join_group ipoib_mcast_kick ipoib_mcast_work
 	ipoib_mcast_restart_task ipoib_mcast_join_task ib_sa_join_multicast
 	softib_sa_receive ipoib_mcast_join_done ipoib_mcast_join_complete
 	ib_attach_mcast"
+PING_PROBES="ip_finish_output2 ipoib_start_xmit softib_ud_send_work
+	softib_ud_deliver rvt_cq_enter send_complete ipoib_recv_cq_event
+	ipoib_ib_rx_completion ipoib_send_cq_event ipoib_ib_tx_completion
+	ipoib_rx_poll icmp_rcv ping_rcv"
 TRACEFS=/sys/kernel/tracing
 
 prof_on() {
@@ -226,14 +230,14 @@ prof_stop() {	# prof_stop WHAT: end the profile, print its reports
 	rm -f "$d"
 }
 
-trace_start() {
+trace_start() {	# trace_start PROBES...
 	local f
 
 	prof_on || return 0
 	[ -d $TRACEFS/events ] || mount -t tracefs none $TRACEFS || return 0
 	echo 0 > $TRACEFS/tracing_on
 	echo > $TRACEFS/kprobe_events
-	for f in $JOIN_PROBES; do
+	for f in "$@"; do
 		echo "p:bench/$f $f" >> $TRACEFS/kprobe_events 2>/dev/null
 	done
 	echo 1 > $TRACEFS/events/bench/enable
@@ -241,14 +245,14 @@ trace_start() {
 	echo 1 > $TRACEFS/tracing_on
 }
 
-trace_stop() {	# the probes that fired, in ms from the first
+trace_stop() {	# trace_stop WHAT: the probes that fired, in ms from the first
 	prof_on && [ -d $TRACEFS/events/bench ] || return 0
 	echo 0 > $TRACEFS/tracing_on
 	grep -v '^#' $TRACEFS/trace | awk '{
 		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) t = $i + 0
 		if (!t0) t0 = t
-		printf "%8.3f ms  %s %s\n", (t - t0) * 1000, $1, $(NF - 1)
-	}' | head -n 60 | sed "s/^/# join $IMPL: /"
+		printf "%8.3f ms  %s %s %s\n", (t - t0) * 1000, $1, $2, $(NF - 1)
+	}' | head -n 60 | sed "s/^/# $1 $IMPL: /"
 	echo 0 > $TRACEFS/events/bench/enable
 	echo > $TRACEFS/kprobe_events
 }
@@ -307,6 +311,11 @@ m_ping() {
 	local times n
 
 	ping -c 3 -i 0.2 -W 2 $ADDR_B > /dev/null 2>&1
+	if prof_on; then	# one echo, traced
+		trace_start $PING_PROBES
+		ping -c 1 -W 2 $ADDR_B > /dev/null 2>&1
+		trace_stop ping
+	fi
 	times=$(timeout 60 ping -c "$BENCH_PINGS" -i 0.01 -W 2 $ADDR_B 2>/dev/null |
 		sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' | sort -n)
 	n=$(echo "$times" | grep -c .)
@@ -335,9 +344,9 @@ m_join() {
 		-c 1000000000 -r "$BENCH_JOIN_RATE" > /dev/null 2>&1 &
 	sender=$!
 	sleep 1.5
-	trace_start
+	trace_start $JOIN_PROBES
 	out=$(timeout 20 "$MCAST_SOCK" recv -i "$IF_A" -g $g -p 5002 -c 1 -t 10 2>&1)
-	trace_stop
+	trace_stop join
 	kill $member $sender 2>/dev/null
 	wait $member $sender 2>/dev/null
 	[[ $out == *first_us* ]] || note "join latency: $out"
