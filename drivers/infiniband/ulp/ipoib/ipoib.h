@@ -40,6 +40,10 @@
 
 #define IPOIB_SENDQ_SIZE	128
 #define IPOIB_RECVQ_SIZE	256
+/* Receive pages kept for reuse: the ring plus what sockets hold a while. */
+#define IPOIB_RX_POOL_SIZE	1024
+/* Receive data starts here in its page; the IP header lands 16-aligned. */
+#define IPOIB_RX_HEADROOM	(NET_SKB_PAD + 4)
 #define IPOIB_RX_WRID		0x40000000u
 /* Packets held while a path resolves or a send-only join completes. */
 #define IPOIB_MAX_PATH_QUEUED	8
@@ -182,11 +186,11 @@ struct ipoib_mcast {
 
 /**
  * struct ipoib_rx_buf - one posted receive buffer
- * @skb: buffer
- * @dma: its DMA address
+ * @page: the buffer, from ipoib_dev.rx_pool
+ * @dma: DMA address of its data area
  */
 struct ipoib_rx_buf {
-	struct sk_buff *skb;
+	struct page *page;
 	u64 dma;
 };
 
@@ -281,6 +285,8 @@ struct ipoib_ctx {
  * @rx_ring: receive buffers, one per receive WR
  * @tx_ring: send buffers, one per send WR
  * @rx_buf_size: bytes of one receive buffer (GRH included)
+ * @rx_pool: page pool the receive buffers come from and return to
+ * @rx_truesize: bytes of one receive page (order of @rx_pool)
  * @max_send_sge: SGEs a send may use
  * @tx_head: sends posted, written in ndo_start_xmit
  * @tx_tail: sends completed, written by the send NAPI
@@ -335,6 +341,8 @@ struct ipoib_dev {
 	struct ipoib_rx_buf *rx_ring;
 	struct ipoib_tx_buf *tx_ring;
 	unsigned int rx_buf_size;
+	struct page_pool *rx_pool;
+	unsigned int rx_truesize;
 	unsigned int max_send_sge;
 	unsigned int tx_head;
 	unsigned int tx_tail;
@@ -414,6 +422,7 @@ void ipoib_tx_free(struct ipoib_dev *priv);
 void ipoib_send_cq_event(struct ib_cq *cq, void *ctx);
 
 /* rx.c */
+int ipoib_rx_pool_create(struct ipoib_dev *priv);
 int ipoib_rx_fill(struct ipoib_dev *priv);
 int ipoib_rx_poll(struct napi_struct *napi, int budget);
 void ipoib_rx_drain(struct ipoib_dev *priv);

@@ -3,16 +3,21 @@
  * Receive side: a ring of single-SGE buffers posted on the UD QP and a NAPI
  * context polling the receive CQ.
  *
- * Every UD receive starts with 40 bytes reserved for the GRH, then the
- * 4-byte IPoIB header, then the IP packet. Once the GRH is read, its last
- * 20 bytes become a zeroed pseudo header, so the link header the stack
- * sees has the transmit side's layout and length (IPOIB_HARD_LEN). Buffers are offset by 4 bytes so
- * the IP header lands 16-byte aligned. Small packets are copied into a
- * right-sized skb (so socket buffers account them cheaply) and the buffer is
- * reposted; larger ones are handed up and replaced by a fresh buffer. If no
- * memory is available the packet is dropped and the old buffer reposted, so
- * the ring never shrinks.
+ * Buffers are pages from a per-interface page pool. Every UD receive starts
+ * with 40 bytes reserved for the GRH, then the 4-byte IPoIB header, then
+ * the IP packet; the data starts IPOIB_RX_HEADROOM into the page, so the IP
+ * header lands 16-byte aligned and an skb can be built around the page.
+ * Once the GRH is read, its last 20 bytes become a zeroed pseudo header, so
+ * the link header the stack sees has the transmit side's layout and length
+ * (IPOIB_HARD_LEN). Small packets are copied into a right-sized skb (so
+ * socket buffers account them cheaply) and the buffer is reposted; larger
+ * ones are handed up in their page, which returns to the pool when the skb
+ * is freed, and a page from the pool takes the slot. If no memory is
+ * available the packet is dropped and the old buffer reposted, so the ring
+ * never shrinks.
  */
+#include <net/page_pool/helpers.h>
+
 #include "ipoib.h"
 
 #define IPOIB_RX_ALIGN		4
@@ -20,32 +25,56 @@
 #define IPOIB_RX_COPYBREAK	256
 #define IPOIB_POLL_BATCH	8
 
+/**
+ * ipoib_rx_pool_create - create the page pool of the receive ring
+ * @priv: interface whose rx_buf_size is set
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipoib_rx_pool_create(struct ipoib_dev *priv)
+{
+	unsigned int need = IPOIB_RX_HEADROOM + priv->rx_buf_size +
+			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct page_pool_params pp = {
+		.order = get_order(need),
+		.pool_size = IPOIB_RX_POOL_SIZE,
+		.nid = NUMA_NO_NODE,
+	};
+
+	priv->rx_truesize = PAGE_SIZE << pp.order;
+	priv->rx_pool = page_pool_create(&pp);
+	return PTR_ERR_OR_ZERO(priv->rx_pool);
+}
+
 static int ipoib_rx_alloc(struct ipoib_dev *priv, struct ipoib_rx_buf *buf,
 			  gfp_t gfp)
 {
-	struct sk_buff *skb;
+	struct page *page;
 	u64 dma;
 
-	skb = __netdev_alloc_skb(priv->ndev, priv->rx_buf_size + IPOIB_RX_ALIGN,
-				 gfp);
-	if (!skb)
+	page = page_pool_alloc_pages(priv->rx_pool, gfp | __GFP_NOWARN);
+	if (!page)
 		return -ENOMEM;
-	skb_reserve(skb, IPOIB_RX_ALIGN);
-	dma = ib_dma_map_single(priv->ca, skb->data, priv->rx_buf_size,
-				DMA_FROM_DEVICE);
+	dma = ib_dma_map_page(priv->ca, page, IPOIB_RX_HEADROOM,
+			      priv->rx_buf_size, DMA_FROM_DEVICE);
 	if (ib_dma_mapping_error(priv->ca, dma)) {
-		dev_kfree_skb_any(skb);
+		page_pool_put_full_page(priv->rx_pool, page, false);
 		return -EIO;
 	}
-	buf->skb = skb;
+	buf->page = page;
 	buf->dma = dma;
 	return 0;
 }
 
 static void ipoib_rx_unmap(struct ipoib_dev *priv, struct ipoib_rx_buf *buf)
 {
-	ib_dma_unmap_single(priv->ca, buf->dma, priv->rx_buf_size,
-			    DMA_FROM_DEVICE);
+	ib_dma_unmap_page(priv->ca, buf->dma, priv->rx_buf_size,
+			  DMA_FROM_DEVICE);
+}
+
+static void *ipoib_rx_data(struct ipoib_rx_buf *buf)
+{
+	return page_address(buf->page) + IPOIB_RX_HEADROOM;
 }
 
 static int ipoib_rx_post(struct ipoib_dev *priv, unsigned int idx)
@@ -68,8 +97,8 @@ static int ipoib_rx_post(struct ipoib_dev *priv, unsigned int idx)
 static void ipoib_rx_release(struct ipoib_dev *priv, struct ipoib_rx_buf *buf)
 {
 	ipoib_rx_unmap(priv, buf);
-	dev_kfree_skb_any(buf->skb);
-	buf->skb = NULL;
+	page_pool_put_full_page(priv->rx_pool, buf->page, false);
+	buf->page = NULL;
 }
 
 /**
@@ -159,12 +188,17 @@ static struct sk_buff *ipoib_rx_copy(struct ipoib_dev *priv,
 		return NULL;
 	skb_reserve(skb, IPOIB_RX_ALIGN);
 	ib_dma_sync_single_for_cpu(priv->ca, buf->dma, len, DMA_FROM_DEVICE);
-	skb_put_data(skb, buf->skb->data, len);
+	skb_put_data(skb, ipoib_rx_data(buf), len);
 	ib_dma_sync_single_for_device(priv->ca, buf->dma, len, DMA_FROM_DEVICE);
 	return skb;
 }
 
-/* Large packet: hand the buffer up and put a fresh one in its slot. */
+/*
+ * Large packet: build an skb around the page and put a fresh one in its
+ * slot. The skb gives the page back to the pool when it is freed, so
+ * steady traffic recycles pages instead of allocating (and zeroing) new
+ * ones.
+ */
 static struct sk_buff *ipoib_rx_swap(struct ipoib_dev *priv,
 				     struct ipoib_rx_buf *buf, unsigned int len)
 {
@@ -174,8 +208,14 @@ static struct sk_buff *ipoib_rx_swap(struct ipoib_dev *priv,
 	if (ipoib_rx_alloc(priv, &fresh, GFP_ATOMIC))
 		return NULL;
 	ipoib_rx_unmap(priv, buf);
-	skb = buf->skb;
+	skb = napi_build_skb(page_address(buf->page), priv->rx_truesize);
+	if (!skb)
+		page_pool_put_full_page(priv->rx_pool, buf->page, false);
 	*buf = fresh;
+	if (!skb)
+		return NULL;
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, IPOIB_RX_HEADROOM);
 	skb_put(skb, len);
 	return skb;
 }
@@ -297,7 +337,7 @@ void ipoib_rx_free(struct ipoib_dev *priv)
 	unsigned int i;
 
 	for (i = 0; i < IPOIB_RECVQ_SIZE; i++)
-		if (priv->rx_ring[i].skb)
+		if (priv->rx_ring[i].page)
 			ipoib_rx_release(priv, &priv->rx_ring[i]);
 }
 

@@ -14,6 +14,7 @@
  */
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <net/page_pool/types.h>
 #include <rdma/ib_cache.h>
 
 #include "ipoib.h"
@@ -112,10 +113,13 @@ int ipoib_verbs_init(struct ipoib_dev *priv)
 		ret = -ENOMEM;
 		goto err_rx_ring;
 	}
+	ret = ipoib_rx_pool_create(priv);
+	if (ret)
+		goto err_tx_ring;
 	priv->pd = ib_alloc_pd(priv->ca, 0);
 	if (IS_ERR(priv->pd)) {
 		ret = PTR_ERR(priv->pd);
-		goto err_tx_ring;
+		goto err_pool;
 	}
 	ret = ipoib_verbs_create_cqs(priv);
 	if (ret)
@@ -132,6 +136,8 @@ err_cqs:
 	ib_destroy_cq(priv->send_cq);
 err_pd:
 	ib_dealloc_pd(priv->pd);
+err_pool:
+	page_pool_destroy(priv->rx_pool);
 err_tx_ring:
 	kvfree(priv->tx_ring);
 err_rx_ring:
@@ -151,6 +157,7 @@ void ipoib_verbs_cleanup(struct ipoib_dev *priv)
 	ib_destroy_cq(priv->recv_cq);
 	ib_destroy_cq(priv->send_cq);
 	ib_dealloc_pd(priv->pd);
+	page_pool_destroy(priv->rx_pool);
 	kvfree(priv->tx_ring);
 	kvfree(priv->rx_ring);
 }
@@ -221,7 +228,7 @@ static bool ipoib_qp_drained(struct ipoib_dev *priv)
 	if (READ_ONCE(priv->tx_head) != READ_ONCE(priv->tx_tail))
 		return false;
 	for (i = 0; i < IPOIB_RECVQ_SIZE; i++)
-		if (priv->rx_ring[i].skb)
+		if (priv->rx_ring[i].page)
 			return false;
 	return true;
 }
