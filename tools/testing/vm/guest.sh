@@ -15,6 +15,13 @@
 # /lib/modules/<release>/updates, so modprobe loads ours before stock ones. After each test the loop
 # unloads what the test loaded and fails the test if dmesg gained a
 # warning, BUG or Oops, or the kernel became tainted with W.
+#
+# On a debug kernel (make check-debug) the same dmesg check catches KASAN,
+# lockdep, DEBUG_OBJECTS and list corruption reports. With kmemleak, the
+# boot's suspects are set aside before READY; each test starts from a
+# cleared list and fails if a scan after it (modules unloaded) finds a
+# leak. A report switches lockdep off for the rest of the boot, so after
+# one the loop stops and the host boots a fresh VM for the tests left.
 
 export PATH=/usr/sbin:/usr/bin
 export HOME=/root TERM=dumb SRC=/src LANG=C
@@ -24,6 +31,12 @@ exec 3>/dev/ttyS1
 BAD='WARNING:|BUG:|Oops|general protection fault|Call Trace:|UBSAN:|KASAN:'
 BAD+='|kmemleak:|INFO: task .* blocked|possible circular locking'
 BAD+='|possible recursive locking|inconsistent lock state|refcount_t:'
+BAD+='|ODEBUG:|list_add corruption|list_del corruption|list corruption'
+BAD+='|suspicious RCU usage|lock held when returning|bad unlock balance'
+# Fault injection dumps a stack per injected failure, on purpose.
+INJECTED='FAULT_INJECTION: forcing a failure|page allocation failure'
+export VM_KERNEL_BAD=$BAD
+KMEMLEAK=/sys/kernel/debug/kmemleak
 
 ip link set lo up
 depmod -a
@@ -52,9 +65,48 @@ reap_test() {
 	ip -all netns delete 2>/dev/null
 }
 
+# The kernel's reports since dmesg line $1, less the stack dumps fault
+# injection asked for (one "Call Trace:" per injected failure).
+kernel_reports() {
+	local log traces injected
+
+	log=$(dmesg | tail -n +"$(($1 + 1))")
+	injected=$(grep -cE "$INJECTED" <<< "$log")
+	traces=0
+	grep -E "$BAD" <<< "$log" | while IFS= read -r l; do
+		if [[ $l == *"Call Trace:"* ]] && [ $((traces++)) -lt "$injected" ]; then
+			continue
+		fi
+		echo "$l"
+	done
+}
+
+# kmemleak: scan twice (an object must survive two scans, and be 5 s old,
+# to be reported) and print the suspects' report, if any.
+kmemleak_scan() {
+	[ -w $KMEMLEAK ] || return 0
+	echo scan > $KMEMLEAK
+	sleep 5
+	echo scan > $KMEMLEAK
+	cat $KMEMLEAK
+}
+
+kmemleak_verdict() {
+	local leaks
+
+	leaks=$(kmemleak_scan)
+	[ -n "$leaks" ] || return 0
+	sed 's/^/O # vm: /' <<< "$leaks" | head -n 200 >&3
+	echo "kmemleak: $(grep -c '^unreferenced object' <<< "$leaks") leak(s)"
+}
+
+lockdep_on() {
+	grep -q 'debug_locks:[[:space:]]*1' /proc/lockdep_stats 2>/dev/null
+}
+
 kernel_verdict() {
 	local before=$1 taint_before=$2 new
-	new=$(dmesg | tail -n +"$((before + 1))" | grep -E "$BAD" | head -n 3)
+	new=$(kernel_reports "$before" | head -n 3)
 	if [ -n "$new" ]; then
 		echo "kernel: $(echo "$new" | head -n 1)"
 	elif (( ($(cat /proc/sys/kernel/tainted) & 512) && !(taint_before & 512) )); then
@@ -63,7 +115,8 @@ kernel_verdict() {
 }
 
 run_one() {
-	local path=$1 limit=$2 rc lines taint reason left
+	local path=$1 limit=$2 rc lines taint reason left leaks
+	[ ! -w $KMEMLEAK ] || echo clear > $KMEMLEAK
 	lines=$(dmesg | wc -l)
 	taint=$(cat /proc/sys/kernel/tainted)
 	echo "BEGIN $path" >&3
@@ -79,14 +132,31 @@ run_one() {
 	reap_test
 	left=$(unload_test_modules)
 	[ -z "$left" ] || printf 'O # vm: modules left loaded: %s\n' $left >&3
+	leaks=$(kmemleak_verdict)
 	reason=$(kernel_verdict "$lines" "$taint")
+	reason=${reason:-$leaks}
 	[ $rc = 124 ] || [ $rc = 137 ] && reason=${reason:-timeout after ${limit}s}
 	echo "END $path $rc $reason" >&3
 }
 
+# What kmemleak suspects at boot is not the tests' doing: keep it aside for
+# tools/testing/vm/tests/boot_clean.sh, and clear it.
+if [ -w $KMEMLEAK ]; then
+	mkdir -p /run/vm
+	kmemleak_scan > /run/vm/boot-kmemleak
+	echo clear > $KMEMLEAK
+fi
+debug_locks=0
+lockdep_on && debug_locks=1
+
 echo READY >&3
 while IFS=$'\t' read -r path limit; do
-	[ -n "$path" ] && run_one "$path" "$limit"
+	[ -n "$path" ] || continue
+	run_one "$path" "$limit"
+	if [ $debug_locks = 1 ] && ! lockdep_on; then
+		echo "vm: lockdep is off now; the host boots a new VM" > /dev/kmsg
+		reboot -f
+	fi
 done < /vm/tests.list
 echo DONE >&3
 sync

@@ -10,11 +10,16 @@
 # a warm run costs one dpkg-query and a hash. The per-run part (our modules
 # and the tests) is a second, small cpio that run.sh appends.
 #
-# Usage: mkinitramfs.sh OUTDIR KVER   prints the path of the base cpio
+# Usage: mkinitramfs.sh OUTDIR KVER [MODROOT]   prints the path of the base cpio
+#
+# MODROOT (default /) is where lib/modules/KVER is: a modules_install
+# staging directory for a kernel of our own (scripts/debug-kernel.sh), whose
+# in-tree modules then stand for the stock ones.
 set -euo pipefail
 
 out=$1
 kver=$2
+modroot=${3:-/}
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Userspace tools copied from the host, with their shared libraries.
@@ -36,6 +41,10 @@ PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
 key=$( {
 	cat "$0" "$here/init"
 	echo "$kver"
+	if [ "$modroot" != / ]; then
+		echo "$modroot"
+		stat -c %Y "$modroot/lib/modules/$kver/modules.dep"
+	fi
 	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" \
 		"linux-image-$kver" 2>/dev/null
 } | sha256sum | cut -c1-16)
@@ -97,18 +106,21 @@ done
 # Only Debian's own files: a DKMS install of ours in updates/ must not
 # stand in for the stock module.
 mdir=/lib/modules/$kver
+smdir=${modroot%/}$mdir
 for m in "${MODS[@]}"; do
-	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+	modprobe -d "$modroot" -S "$kver" --show-depends "$m" |
+		awk '$1 == "insmod" { print $2 }'
 done | sort -u | while read -r ko; do
 	case $ko in
-	"$mdir/kernel/"*) ;;
-	*) ko=$(find "$mdir/kernel" -name "$(basename "$ko")" | sed -n 1p)
+	"$smdir/kernel/"*) ;;
+	*) ko=$(find "$smdir/kernel" -name "$(basename "$ko")" | sed -n 1p)
 	   [ -n "$ko" ] || continue ;;
 	esac
-	mkdir -p "$root$(dirname "$ko")"
-	cp "$ko" "$root$ko"
+	dst=$root$mdir/${ko#"$smdir/"}
+	mkdir -p "$(dirname "$dst")"
+	cp "$ko" "$dst"
 done
-cp "$mdir"/modules.builtin* "$mdir/modules.order" "$root$mdir/"
+cp "$smdir"/modules.builtin* "$smdir/modules.order" "$root$mdir/"
 depmod -b "$root" "$kver"
 
 cp "$here/init" "$root/init"

@@ -14,8 +14,12 @@
 #
 # Environment: KVER (default: installed headers), VM_MEM (2G), VM_CPUS (2),
 # V=1 prints every test's output, not only the failing ones';
-# VM_MODULES_FROM=TREE takes softib and IPoIB from a kernel tree's in-tree
-# build; VM_EXTRA=DIR is copied to /extra in the VM.
+# VM_MODULES_FROM=TREE takes softib and IPoIB (and the runner's own module,
+# when TREE has it) from a kernel tree's build; VM_EXTRA=DIR is copied to
+# /extra in the VM. A kernel of our own (scripts/debug-kernel.sh):
+# VM_KERNEL_DIR=DIR boots DIR/build's bzImage with the modules installed in
+# DIR/staging as the "stock" ones; VM_TIMEOUT_MULT=N multiplies every
+# timeout (slow debug kernels); VM_APPEND adds kernel parameters.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -25,10 +29,19 @@ summary=1
 [ $# -gt 0 ] || { echo "usage: $0 [--no-summary] TEST..." >&2; exit 2; }
 
 "$top/scripts/install-deps.sh" || exit 1
-kver=${KVER:-$("$top/scripts/kver.sh")} || exit 1
-kernel=/boot/vmlinuz-$kver
+if [ -n "${VM_KERNEL_DIR:-}" ]; then
+	kver=$(cat "$VM_KERNEL_DIR/build/include/config/kernel.release") || exit 1
+	kernel=$VM_KERNEL_DIR/build/arch/x86/boot/bzImage
+	modroot=$VM_KERNEL_DIR/staging
+else
+	kver=${KVER:-$("$top/scripts/kver.sh")} || exit 1
+	kernel=/boot/vmlinuz-$kver
+	modroot=/
+fi
 [ -r "$kernel" ] || { echo "run.sh: $kernel missing" >&2; exit 1; }
-base=$("$top/tools/testing/vm/mkinitramfs.sh" "$vmdir" "$kver") || exit 1
+base=$("$top/tools/testing/vm/mkinitramfs.sh" "$vmdir" "$kver" "$modroot") ||
+	exit 1
+mult=${VM_TIMEOUT_MULT:-1}
 
 tests=()
 for t in "$@"; do
@@ -39,7 +52,10 @@ done
 
 test_timeout() {
 	local s=$top/$(dirname "$1")/settings
-	sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$s" 2>/dev/null | grep . || echo 120
+	local t
+
+	t=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$s" 2>/dev/null | grep .)
+	echo $((${t:-120} * mult))
 }
 
 # The per-run cpio: our modules, the tools tree, the list of tests.
@@ -54,9 +70,13 @@ make_overlay() {
 		(cd "$VM_MODULES_FROM" && find drivers/infiniband/sw/softib \
 			drivers/infiniband/ulp/ipoib -name '*.ko' -print0 |
 			xargs -0 -r cp --parents -t "$stage/src")
+		[ ! -e "$VM_MODULES_FROM/tools/testing/vm/module/vm_selftest.ko" ] ||
+			kodirs=
 	fi
-	(cd "$top" && find $kodirs -name '*.ko' -print0 2>/dev/null |
-		xargs -0 -r cp --parents -t "$stage/src")
+	[ -z "$kodirs" ] || (cd "$top" && find $kodirs -name '*.ko' -print0 \
+		2>/dev/null | xargs -0 -r cp --parents -t "$stage/src")
+	[ -n "$kodirs" ] || (cd "$VM_MODULES_FROM" &&
+		cp --parents -t "$stage/src" tools/testing/vm/module/vm_selftest.ko)
 	[ -z "${VM_EXTRA:-}" ] || cp -a "$VM_EXTRA" "$stage/extra"
 	# Ours also go to updates/, which modprobe prefers over the stock
 	# kernel/ tree once guest.sh has run depmod.
@@ -70,7 +90,7 @@ make_overlay() {
 }
 
 KERNEL_ARGS="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 rdinit=/init"
-KERNEL_ARGS+=" mitigations=off"
+KERNEL_ARGS+=" mitigations=off${VM_APPEND:+ $VM_APPEND}"
 KERNEL_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault'
 mkdir -p "$vmdir/logs"
 passed=0 failed=0 skipped=0 n=0
@@ -96,7 +116,7 @@ report() {	# report PATH RC REASON OUTPUT_FILE
 # Boot once for the tests in "$@"; sets $next to the index (into "$@")
 # of the first test that did not run to its END, or $# when all did.
 boot_once() {
-	local list=() budget=90 t limit stamp res con img
+	local list=() budget=$((90 * mult)) t limit stamp res con img
 	for t in "$@"; do
 		limit=$(test_timeout "$t")
 		list+=("$t"$'\t'"$limit")

@@ -10,11 +10,13 @@ fx=tools/testing/vm/tests
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# One run; the panic in the middle must not stop the tests after it.
-"$top/tools/testing/vm/run.sh" --no-summary \
+# One run; the panic in the middle must not stop the tests after it. The
+# debug kernel's checkers (leak, lockdep, kasan) skip on other kernels.
+"$top/tools/testing/vm/run.sh" --no-summary $fx/boot_clean.sh \
 	$fx/pass.sh $fx/fail.sh $fx/warn.sh $fx/warn_nopanic.sh \
 	$fx/panic.sh $fx/timeout.sh $fx/netns.sh $fx/modules.sh \
-	$fx/leave_module.sh $fx/module_gone.sh > "$out" 2>&1
+	$fx/leave_module.sh $fx/module_gone.sh $fx/leak.sh $fx/lockdep.sh \
+	$fx/kasan.sh $fx/pass.sh > "$out" 2>&1
 rc=$?
 
 checks=(
@@ -27,7 +29,22 @@ checks=(
 	"ok [0-9]* $fx/netns.sh\$|tests after a panic still run; two-host helper works"
 	"ok [0-9]* $fx/modules.sh\$|our modules shadow stock ones; load_stock gets Debian's"
 	"ok [0-9]* $fx/module_gone.sh\$|modules a test leaves loaded are unloaded after it"
+	"ok [0-9]* $fx/boot_clean.sh\$|the boot leaves no kernel report"
 )
+if [ -n "${VM_KERNEL_DIR:-}" ]; then
+	checks+=(
+	"not ok [0-9]* $fx/leak.sh # .*kmemleak|a kmemleak suspect fails the test"
+	"not ok [0-9]* $fx/lockdep.sh # kernel: .*circular locking|a lockdep splat fails the test"
+	"not ok [0-9]* $fx/kasan.sh # VM died.*BUG: KASAN|a KASAN report fails the test"
+	"ok 1[0-9] $fx/pass.sh\$|tests run on after lockdep and KASAN reports (the last one)"
+	)
+else
+	checks+=(
+	"ok [0-9]* $fx/leak.sh # SKIP|kmemleak test skips on a non-debug kernel"
+	"ok [0-9]* $fx/lockdep.sh # SKIP|lockdep test skips on a non-debug kernel"
+	"ok [0-9]* $fx/kasan.sh # SKIP|KASAN test skips on a non-debug kernel"
+	)
+fi
 echo "TAP version 13"
 echo "1..$((${#checks[@]} + 1))"
 i=0
