@@ -8,6 +8,7 @@
 #   make            build all modules
 #   make lint       checkpatch --strict, sparse (C=2), W=1 and kernel-doc
 #   make check      lint + every test in the VM; ends with "N passed, N failed"
+#   make check-debug   every VM test on a KASAN/lockdep/kmemleak kernel
 #   make run        the demo
 #   make bench      benchmarks in the VM: ours vs stock ib_ipoib vs veth
 #   make bench-profile   one pass of it under perf, reports in bench/profile
@@ -40,8 +41,9 @@ export KVER KDIR
 MOD_CONFIG := CONFIG_INFINIBAND_SOFTIB=m CONFIG_IPOIB_VM_SELFTEST=m
 KBUILD := $(MAKE) -C $(KDIR) M=$(TOP) $(MOD_CONFIG)
 
-.PHONY: all modules lint check run demo bench bench-profile vm-test selftests clean \
-	kernel-tree check-kernel-tree dkms dkms-remove patches check-patches
+.PHONY: all modules lint check check-debug run demo bench bench-profile vm-test \
+	selftests clean kernel-tree check-kernel-tree dkms dkms-remove patches \
+	check-patches
 
 all: modules selftests
 
@@ -56,6 +58,9 @@ lint:
 
 check:
 	@+$(TOP)/scripts/check.sh
+
+check-debug:
+	@+$(TOP)/scripts/check-debug.sh
 
 run demo: all
 	$(TOP)/scripts/demo.sh

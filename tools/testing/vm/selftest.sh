@@ -11,7 +11,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 # One run; the panic in the middle must not stop the tests after it. The
-# debug kernel's checkers (leak, lockdep, kasan) skip on other kernels.
+# checkers of the debug kernel (leak, lockdep, kasan) skip on others.
 "$top/tools/testing/vm/run.sh" --no-summary $fx/boot_clean.sh \
 	$fx/pass.sh $fx/fail.sh $fx/warn.sh $fx/warn_nopanic.sh \
 	$fx/panic.sh $fx/timeout.sh $fx/netns.sh $fx/modules.sh \
