@@ -76,7 +76,9 @@ if step "kernel $(basename "$kdir")" scripts/debug-kernel.sh &&
    step "selftest programs" scripts/build-selftests.sh; then
 	export VM_KERNEL_DIR=$kdir VM_MODULES_FROM=$top/build/debug/src
 	export VM_MEM=${VM_MEM:-3G} VM_TIMEOUT_MULT=${VM_TIMEOUT_MULT:-4}
-	export VM_APPEND="log_buf_len=16M"
+	# A big log: reports are long. RCU stall warnings at 60 s, not 21:
+	# KASAN and lockdep under TCG on a loaded host are that slow.
+	export VM_APPEND="log_buf_len=16M rcupdate.rcu_cpu_stall_timeout=60"
 	relay < <(tools/testing/vm/selftest.sh)
 	mapfile -t vmtests < <(find tools/testing/selftests -name '*.sh' \
 				-type f -perm -u+x 2>/dev/null | LC_ALL=C sort)

@@ -38,6 +38,9 @@ PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
       coreutils util-linux libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
       rdmacm-utils libc6)
 
+if [ "$modroot" = / ]; then
+	PKGS+=("linux-image-$kver")
+fi
 key=$( {
 	cat "$0" "$here/init"
 	echo "$kver"
@@ -45,8 +48,7 @@ key=$( {
 		echo "$modroot"
 		stat -c %Y "$modroot/lib/modules/$kver/modules.dep"
 	fi
-	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" \
-		"linux-image-$kver" 2>/dev/null
+	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" 2>/dev/null
 } | sha256sum | cut -c1-16)
 cpio_out=$out/base-$key.cpio
 if [ -s "$cpio_out" ]; then

@@ -8,7 +8,7 @@
 echo "TAP version 13"
 echo "1..2"
 rc=0
-boot=$(dmesg | sed '/vm: ---- /,$d')
+boot=$(dmesg | sed '/vm: ---- /,$d' | grep -v 'kmemleak: Kernel memory leak detector initialized')
 bad=$(grep -E "${VM_KERNEL_BAD:-WARNING:|BUG:}" <<< "$boot")
 if [ -z "$bad" ]; then
 	echo "ok 1 no kernel report during boot"
