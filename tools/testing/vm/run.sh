@@ -19,7 +19,8 @@
 # /extra in the VM. A kernel of our own (scripts/debug-kernel.sh):
 # VM_KERNEL_DIR=DIR boots DIR/build's bzImage with the modules installed in
 # DIR/staging as the "stock" ones; VM_TIMEOUT_MULT=N multiplies every
-# timeout (slow debug kernels); VM_APPEND adds kernel parameters.
+# timeout (slow debug kernels) and reaches tests as VM_SLOW=N, for them to
+# scale rates down; VM_APPEND adds kernel parameters.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -91,6 +92,8 @@ make_overlay() {
 
 KERNEL_ARGS="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 rdinit=/init"
 KERNEL_ARGS+=" mitigations=off${VM_APPEND:+ $VM_APPEND}"
+# An unknown NAME=value parameter lands in init's environment.
+[ "$mult" = 1 ] || KERNEL_ARGS+=" VM_SLOW=$mult"
 KERNEL_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault'
 mkdir -p "$vmdir/logs"
 passed=0 failed=0 skipped=0 n=0
