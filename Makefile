@@ -9,6 +9,7 @@
 #   make lint       checkpatch --strict, sparse (C=2), W=1 and kernel-doc
 #   make check      lint + every test in the VM; ends with "N passed, N failed"
 #   make check-debug   every VM test on a KASAN/lockdep/kmemleak kernel
+#                  (T="TEST..." for only some tests)
 #   make run        the demo
 #   make bench      benchmarks in the VM: ours vs stock ib_ipoib vs veth
 #   make bench-profile   one pass of it under perf, reports in bench/profile
@@ -60,7 +61,7 @@ check:
 	@+$(TOP)/scripts/check.sh
 
 check-debug:
-	@+$(TOP)/scripts/check-debug.sh
+	@+$(TOP)/scripts/check-debug.sh $(T)
 
 run demo: all
 	$(TOP)/scripts/demo.sh

@@ -14,6 +14,9 @@
 #      modules as the "stock" ones.
 # Any kernel report in a test (KASAN, lockdep, ODEBUG, list corruption,
 # kmemleak suspects, WARNING, BUG) fails that test: see guest.sh.
+#
+#   check-debug.sh [TEST...]    only these VM tests (no runner self-tests)
+#
 # Environment: VM_MEM (default 3G), VM_TIMEOUT_MULT (default 4).
 set -uo pipefail
 
@@ -79,9 +82,13 @@ if step "kernel $(basename "$kdir")" scripts/debug-kernel.sh &&
 	# A big log: reports are long. RCU stall warnings at 60 s, not 21:
 	# KASAN and lockdep under TCG on a loaded host are that slow.
 	export VM_APPEND="log_buf_len=16M rcupdate.rcu_cpu_stall_timeout=60"
-	relay < <(tools/testing/vm/selftest.sh)
-	mapfile -t vmtests < <(find tools/testing/selftests -name '*.sh' \
-				-type f -perm -u+x 2>/dev/null | LC_ALL=C sort)
+	if [ $# -gt 0 ]; then
+		vmtests=("$@")
+	else
+		relay < <(tools/testing/vm/selftest.sh)
+		mapfile -t vmtests < <(find tools/testing/selftests -name '*.sh' \
+			-type f -perm -u+x 2>/dev/null | LC_ALL=C sort)
+	fi
 	relay < <(tools/testing/vm/run.sh --no-summary \
 		tools/testing/vm/tests/boot_clean.sh "${vmtests[@]}")
 fi
