@@ -5,18 +5,28 @@
 # linux-source-6.12 tree, split for review:
 #
 #   1. RDMA/softib: the software InfiniBand test device
-#   2. IB/ipoib: the clean-room datagram-mode driver, replacing upstream's
-#   3. IB/ipoib: the umcast policy
-#   4. selftests: the ipoib_umcast kselftest
-#   5. Documentation: IPoIB and its sysfs ABI
+#   2. IB/ipoib: the clean-room datagram-mode core, replacing upstream's
+#   3. IB/ipoib: P_Key child interfaces (sysfs and rtnl_link_ops)
+#   4. IB/ipoib: the admin surfaces (sysfs mode, ethtool, debugfs)
+#   5. IB/ipoib: the umcast policy
+#   6. selftests: the ipoib_umcast kselftest
+#   7. Documentation: IPoIB and its sysfs ABI
 #
 #   make-patches.sh [OUTDIR]        default: build/patches
 #
-# Only committed content goes in (git archive of HEAD, and of the commit
-# that added the driver before its umcast policy, for patch 2). The series
-# is made in a small repository holding pristine copies of just the files
-# it touches, so making it takes seconds; check-patches.sh proves it
-# applies to the whole tree with git am and builds at every step.
+# Only committed content goes in (git archive of HEAD). Patch 5 ends at
+# HEAD's driver; the trees of patches 4, 3 and 2 never existed in git, so
+# they are derived from HEAD's driver by applying in turn the "strip" steps
+# in scripts/series/ (1-strip-umcast.diff, 2-strip-admin.diff,
+# 3-strip-children.diff), each removing one concern from the tree before
+# it, and checked against scripts/series/guards. When the driver has changed
+# so that a step no longer applies, this script fails and names it; run
+# scripts/series/refresh.sh, which rebases the steps onto HEAD's driver
+# with 3-way merges and reports conflicts, then commit the rewritten steps.
+#
+# The series is made in a small repository holding pristine copies of just
+# the files it touches, so making it takes seconds; check-patches.sh proves
+# it applies to the whole tree with git am and builds at every step.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,9 +36,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 repo=$work/repo
 sob="Signed-off-by: IPoIB umcast team <ipoib-umcast@example.org>"
-# The driver as first merged, before the umcast policy changed it.
-driver_rev=$(git -C "$top" log --format=%H --diff-filter=A -1 -- \
-	drivers/infiniband/ulp/ipoib/mcast.c)
+drv=drivers/infiniband/ulp/ipoib
+trees=$work/trees
+# Let git apply in $trees never take a repository above $work for its own.
+export GIT_CEILING_DIRECTORIES=$work
 
 touched="drivers/infiniband/Kconfig drivers/infiniband/sw/Makefile
 drivers/infiniband/ulp/ipoib tools/testing/selftests/Makefile
@@ -55,6 +66,47 @@ maintainers() {
 	mv "$work/M" "$repo/MAINTAINERS"
 }
 
+die() {
+	echo "make-patches: $*" >&2
+	exit 1
+}
+
+# $trees/0 is HEAD's driver; $trees/K is $trees/K-1 minus step K.
+derive_trees() {
+	local k n re name hits
+
+	mapfile -t steps < <(git -C "$top" ls-tree --name-only HEAD scripts/series/ |
+		grep -E '/[0-9]-[^/]*\.diff$' | sort)
+	mkdir -p "$trees/0"
+	git -C "$top" archive HEAD "$drv" | tar -x -C "$trees/0"
+	git -C "$top" show HEAD:scripts/series/guards | grep -vE '^(#|$)' > "$work/guards"
+	for k in $(seq 1 ${#steps[@]}); do
+		name=${steps[$((k - 1))]}
+		cp -a "$trees/$((k - 1))" "$trees/$k"
+		git -C "$top" show "HEAD:$name" > "$work/step.diff"
+		(cd "$trees/$k" && git apply "$work/step.diff") > "$work/apply.log" 2>&1 || {
+			sed 's/^/  /' "$work/apply.log" >&2
+			die "$name no longer applies to HEAD's driver, which changed" \
+			    "since the steps were made: run scripts/series/refresh.sh," \
+			    "resolve what it reports, commit the steps, and try again"
+		}
+		while IFS=$'\t' read -r n re; do
+			[ "$n" -le "$k" ] || continue
+			hits=$(cd "$trees/$k" && grep -rnE -- "$re" "$drv") || continue
+			echo "$hits" | sed 's/^/  /' >&2
+			die "after $name the driver still has what step $n strips" \
+			    "(scripts/series/guards): fix the steps (refresh.sh, or by hand)"
+		done < "$work/guards"
+	done
+}
+
+driver() {	# driver K: our driver as tree K of derive_trees
+	rm -rf "${repo:?}/$drv" "$work/ours/$drv"
+	mkdir -p "$repo/$drv" "$work/ours/$drv"
+	cp -a "$trees/$1/$drv/." "$repo/$drv"
+	cp -a "$trees/$1/$drv/." "$work/ours/$drv"
+}
+
 commit() {	# commit SUBJECT BODY
 	git -C "$repo" add -A
 	git -C "$repo" commit -q -F - <<MSG
@@ -66,6 +118,9 @@ $sob
 MSG
 }
 
+derive_trees
+[ ${#steps[@]} = 3 ] ||
+	die "scripts/series has ${#steps[@]} steps; the messages below expect 3"
 git init -q "$repo"
 mkdir -p "$work/ours"
 git -C "$repo" config user.name "IPoIB umcast team"
@@ -96,34 +151,78 @@ loss. driver_id is RDMA_DRIVER_QIB, so rdma-core's libipathverbs serves
 userspace verbs. Stock ib_ipoib, ibv_devinfo, mckey and ibv_ud_pingpong
 work on it."
 
-rm -rf "$repo/drivers/infiniband/ulp/ipoib"
-ours "$driver_rev" drivers/infiniband/ulp/ipoib
+driver 3
 maintainers
-commit "IB/ipoib: replace the driver with a clean-room datagram implementation" \
-"A rewrite of IP over InfiniBand (RFC 4391/4392) in datagram mode with
-the same user-visible interfaces: a netdev per port, ARP and ND over
-20-byte addresses, PathRecord-resolved address handles, multicast joins
-through ib_sa_join_multicast (broadcast first, full and send-only
-members, backoff), port events, P_Key children through sysfs and the
-\"ipoib\" rtnl_link_ops, sysfs pkey/mode/umcast, ethtool and debugfs.
-Connected mode is not implemented; asking for it fails with
-EOPNOTSUPP. The multicast code is one task in process context with an
-explicit per-group state and a single join decision, which the next
-patch gives a policy."
+commit "IB/ipoib: replace the driver with a clean-room datagram-mode core" \
+"Replace IP over InfiniBand (RFC 4391/4392) with a rewrite in datagram
+mode. This first part is what a port needs to carry IP: an interface per
+IB port with the 20-byte hardware address and header_ops that let ARP
+and neighbour discovery work unchanged, the UD QP with its send and
+receive rings and NAPI, unicast paths resolved through PathRecord
+queries into reference-counted address handles, port events, and the
+multicast engine, since nothing works before the broadcast group is
+joined. get_net_dev_by_params lets rdma_cm find our interfaces.
 
-ours HEAD drivers/infiniband/ulp/ipoib
+Multicast is one task per interface, in process context. The other
+contexts (rx mode changes, transmits to a group we do not hold, SA join
+callbacks) only record facts and kick it; each run moves every group
+towards what a single join decision wants (full member with the QP
+attached, send-only member, or nothing), and failed joins back off
+exponentially. Only the broadcast group is joined before the broadcast
+join succeeds, since the others copy its parameters.
+
+Connected mode is not implemented. P_Key children, the admin surfaces
+and the umcast policy follow in their own patches."
+
+driver 2
+maintainers
+commit "IB/ipoib: add P_Key child interfaces" \
+"A P_Key child is another interface on the same port in a different
+partition, with its own QP and broadcast group. Create one by writing
+the P_Key to the parent's create_child sysfs file (the child is named
+<parent>.<pkey>; delete_child removes it) or with \"ip link add ... type
+ipoib\", whose link ops take IFLA_IPOIB_PKEY and IFLA_IPOIB_MODE
+(datagram only) and report both, for parents too. A child holds a
+reference on its parent, is unregistered before it when the IB device
+goes away, and names it in its parent sysfs file and its iflink. Every
+interface shows its P_Key in sysfs. IPoIB devices go back to init_net
+when their namespace is destroyed."
+
+driver 1
+maintainers
+commit "IB/ipoib: add the sysfs mode file, ethtool and debugfs" \
+"What administrators and tests look at, none of which the datapath
+needs:
+
+- the sysfs mode file, which reads \"datagram\" and refuses \"connected\"
+  with EOPNOTSUPP, since tools expect to find it;
+- ethtool: driver information, link speed from the port's lane speed
+  and width, receive CQ moderation, and statistics: the netdev counters
+  followed by the driver's own (path queries and failures, multicast
+  joins, join failures, send-only joins and leaves, send queue stops,
+  receive buffer allocation failures);
+- debugfs: ipoib/<if>_mcg lists the multicast groups with their state,
+  ipoib/<if>_path the unicast paths. The files follow interface renames
+  and are for debugging and tests, not ABI."
+
+driver 0
+maintainers
 commit "IB/ipoib: skip multicast groups held by userspace when umcast is set" \
 "An application that receives an IPoIB multicast group on its own UD QP
 (rdma_cm, RDMA_PS_IPOIB) usually also joins it through a kernel socket
 so that routers keep forwarding it. IPoIB then joins and attaches its
-QP too, and the host takes every packet twice. With umcast set, the
-join decision asks the SA multicast database (ib_sa_get_mcmember_rec)
-and does not join a group that another client holds. Unlike the old
-driver, a change of the flag takes effect at once (a write of 1 also
-releases and re-decides held groups), skipped groups are asked again
-every second so kernel sockets hear a group again after the application
-leaves, IPoIB's own send-only membership never counts as someone
-else's, and skipped groups show in debugfs and ethtool -S."
+QP too, and the host takes every packet twice.
+
+Add the umcast flag, per interface, as the sysfs file umcast (booleans
+only) and as IFLA_IPOIB_UMCAST. With it set, the join decision asks the
+SA multicast database (ib_sa_get_mcmember_rec) and does not join as a
+full member a group that another client of the port holds. Unlike the
+old driver, a change of the flag takes effect at once (a write of 1
+also releases and re-decides held groups), skipped groups are asked
+again every second so kernel sockets hear a group again after the
+application leaves, IPoIB's own send-only membership never counts as
+someone else's, and skipped groups show in debugfs (umcast_skipped)
+and in ethtool -S (umcast_ignored_groups)."
 
 ours HEAD tools/testing/selftests/ipoib_umcast
 add_after tools/testing/selftests/Makefile 'TARGETS += ipc' \
@@ -151,7 +250,7 @@ Documentation/ABI/testing/sysfs-class-net-ipoib."
 
 rm -rf "$out"
 mkdir -p "$out"
-git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~5..HEAD
+git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~7..HEAD
 subject="IPoIB: clean-room driver with a umcast policy, and softib to test it"
 sed -i -e "s/\*\*\* SUBJECT HERE \*\*\*/$subject/" \
 	-e '/\*\*\* BLURB HERE \*\*\*/r '"$top/scripts/series-blurb.txt" \
