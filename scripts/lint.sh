@@ -31,10 +31,13 @@ verdict() {	# verdict NAME LOGFILE: ok when the log is empty
 }
 
 # The root Kconfig is overlay glue (it only sources the real ones) and never
-# enters a kernel tree; checkpatch would flag its "source" lines.
+# enters a kernel tree; checkpatch would flag its "source" lines. The series
+# steps (scripts/series/*.diff) are diffs, not sources: check-patches.sh
+# checks the patches made with them.
 files=$(git ls-files -co --exclude-standard | grep -E \
 	'^(drivers|tools|Documentation|scripts)/|(^|/)(Kconfig|Kbuild|Makefile|dkms\.conf)$' |
-	grep -Ev '(^|/)(settings|config)$|^Kconfig$' | while read -r f; do
+	grep -Ev '(^|/)(settings|config)$|^Kconfig$|^scripts/series/.*\.diff$' |
+	while read -r f; do
 		[ -f "$f" ] && echo "$f"
 	done)
 cfiles=$(echo "$files" | grep -E '\.[ch]$')
