@@ -71,6 +71,17 @@ old_driver() {	# old_driver [OLD_REV]
 	done
 }
 
+# A file the step deletes and HEAD changed stays deleted: that tree has no
+# such file, and HEAD's change arrives with the patch that adds it.
+resolve_deleted() {
+	local f
+
+	for f in $(g status --porcelain | sed -n 's/^UD //p'); do
+		g rm -q "$f"
+		echo "refresh: $(basename "$f") changed in HEAD, deleted as $name says"
+	done
+}
+
 pick() {	# pick K: cherry-pick step K onto the tree of step K-1
 	local name
 
@@ -80,11 +91,19 @@ pick() {	# pick K: cherry-pick step K onto the tree of step K-1
 		g tag "new$K"
 		return 0
 	fi
+	resolve_deleted
+	if [ -z "$(g diff --name-only --diff-filter=U)" ]; then
+		g commit -q --allow-empty --no-edit
+		g tag "new$K"
+		return 0
+	fi
 	echo "refresh: step $name conflicts with HEAD's driver:"
-	grep -E '^(CONFLICT|error)' "$repo/.git/series-pick.log" | sed 's/^/  /' || true
+	grep -E '^(CONFLICT|error)' "$repo/.git/series-pick.log" | grep -v 'modify/delete' |
+		sed 's/^/  /' || true
 	cat <<EOF
-Resolve it in $repo: edit these files into the previous tree minus what
-$name strips ("git rm" files the step deletes), "git add" them, then run
+Resolve it in $repo (git -C $repo diff shows the conflicts): edit
+these files into the previous tree minus what $name strips, "git add"
+them, then run
   $0 --continue $repo
 EOF
 	exit 1
