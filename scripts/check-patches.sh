@@ -4,8 +4,8 @@
 # Prove the patch series (make-patches.sh): checkpatch --strict on every
 # patch, git am onto a fresh checkout of the whole pristine Debian 6.12
 # tree, and at every patch (bisectable), with Debian's config: an in-tree
-# W=1 build of softib and IPoIB without a warning, and a MAINTAINERS entry
-# for every file the patch adds. Prints TAP.
+# W=1 and sparse build of softib and IPoIB without a warning, and a
+# MAINTAINERS entry for every file the patch adds. Prints TAP.
 #
 # The pristine tree's git repository is made once and cached next to the
 # extracted source; each run checks out a fresh work tree from it.
@@ -91,16 +91,17 @@ unmaintained() {
 	done
 }
 
-# W=1 for our code only: before patch 2, ulp/ipoib is upstream's driver.
-build() {	# build DIR [VAR=VALUE...]: W=1 in-tree build, no warning allowed
-	local dir=$1 w=W=1
+# W=1 and sparse (C=1: what the patch made kbuild recompile) for our code
+# only: before patch 2, ulp/ipoib is upstream's driver.
+build() {	# build DIR [VAR=VALUE...]: in-tree build, no warning allowed
+	local dir=$1 w="W=1 C=1" rc
 
 	shift
 	[ ! -e "$tree/$dir/ipoib_main.c" ] || w=
 	mk M="$dir" $w "$@" modules > "$work/build" 2>&1
-	local rc=$?
+	rc=$?
 	cat "$work/build" >> "$work/log"
-	[ $rc = 0 ] && ! grep -q 'warning:' "$work/build"
+	[ $rc = 0 ] && ! grep -qE 'warning:|error:' "$work/build"
 }
 
 built=0 nomaint=
@@ -115,7 +116,7 @@ for i in $(seq "$((total - 1))" -1 0); do
 	built=$((built + 1))
 done
 [ $built = "$total" ]
-tap $? "softib and IPoIB build in-tree, W=1, no warning, at all $total patches ($built built)" \
+tap $? "softib and IPoIB build in-tree, W=1 C=1, no warning, at all $total patches ($built built)" \
 	"$work/log"
 echo "$nomaint" | grep . > "$work/log"
 [ ! -s "$work/log" ]

@@ -185,8 +185,9 @@ ipoib\", whose link ops take IFLA_IPOIB_PKEY and IFLA_IPOIB_MODE
 (datagram only) and report both, for parents too. A child holds a
 reference on its parent, is unregistered before it when the IB device
 goes away, and names it in its parent sysfs file and its iflink. Every
-interface shows its P_Key in sysfs. IPoIB devices go back to init_net
-when their namespace is destroyed."
+interface shows its P_Key in sysfs. The link ops set netns_refund, so
+that IPoIB devices still go back to init_net when their namespace is
+destroyed, as they did without link ops."
 
 driver 1
 maintainers
