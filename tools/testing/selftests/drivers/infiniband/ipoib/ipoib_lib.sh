@@ -113,8 +113,10 @@ dbg_path_resolved() {
 }
 
 ours_attached() {	# ours_attached IF: "MGID MLID" per attached group
-	awk '$1 == "mgid" && $8 == "yes" { print $2, $14 }' "$DBG/${1}_mcg" |
-		sort
+	# Lines are "key value" pairs; find fields by key, not position.
+	awk '$1 == "mgid" { delete v; for (i = 1; i < NF; i += 2) v[$i] = $(i + 1)
+			    if (v["attached"] == "yes") print v["mgid"], v["mlid"] }' \
+		"$DBG/${1}_mcg" | sort
 }
 
 softib_attached() {	# softib_attached ID QPN
