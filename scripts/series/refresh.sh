@@ -25,8 +25,9 @@
 # so that the tree is the previous one minus that step's concern; "git rm"
 # a file the step deletes; "git add"), then run --continue. At the end the
 # step files are rewritten from the new trees. Review them (git diff
-# scripts/series), run make check-patches, and commit. Only committed driver
-# content is used, like make-patches.sh does.
+# scripts/series), commit them, and run make check-patches: like
+# make-patches.sh, this script reads the driver from HEAD, committed
+# content only.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -124,7 +125,7 @@ write_steps() {
 			echo "refresh: $name rewritten"
 		fi
 	done
-	echo "refresh: review 'git diff scripts/series', run make check-patches, commit"
+	echo "refresh: review 'git diff scripts/series', commit, run make check-patches"
 }
 
 mapfile -t steps < <(ls "$sdir"/[0-9]-*.diff)
