@@ -22,8 +22,9 @@
 # that every tree shares flows down into every intermediate tree, while a
 # change to code a step strips is a conflict for a human. On a conflict the
 # scratch repository is kept: resolve it there as in any cherry-pick (edit
-# so that the tree is the previous one minus that step's concern; "git rm"
-# a file the step deletes; "git add"), then run --continue. At the end the
+# so that the tree is the previous one minus that step's concern, then
+# "git add"), and run --continue. A file that the step deletes and HEAD
+# changed needs no human: it stays deleted. At the end the
 # step files are rewritten from the new trees. Review them (git diff
 # scripts/series), commit them, and run make check-patches: like
 # make-patches.sh, this script reads the driver from HEAD, committed
