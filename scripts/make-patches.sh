@@ -162,6 +162,9 @@ receive rings and NAPI, unicast paths resolved through PathRecord
 queries into reference-counted address handles, port events, and the
 multicast engine, since nothing works before the broadcast group is
 joined. get_net_dev_by_params lets rdma_cm find our interfaces.
+Receive buffers come from a page pool and go through GRO; sends use
+scatter-gather when the device has enough SGEs, and IPv4 checksums are
+offloaded when it has IB_DEVICE_UD_IP_CSUM.
 
 Multicast is one task per interface, in process context. The other
 contexts (rx mode changes, transmits to a group we do not hold, SA join
