@@ -33,8 +33,9 @@ BAD+='|kmemleak:|INFO: task .* blocked|possible circular locking'
 BAD+='|possible recursive locking|inconsistent lock state|refcount_t:'
 BAD+='|ODEBUG:|list_add corruption|list_del corruption|list corruption'
 BAD+='|suspicious RCU usage|lock held when returning|bad unlock balance'
-# Fault injection dumps a stack per injected failure, on purpose.
-INJECTED='FAULT_INJECTION: forcing a failure|page allocation failure'
+# Fault injection dumps a stack per injected failure, on purpose, and so
+# do the allocation-failure reports that follow one.
+INJECTED='FAULT_INJECTION: forcing a failure|page allocation failure|vmalloc error:'
 export VM_KERNEL_BAD=$BAD
 KMEMLEAK=/sys/kernel/debug/kmemleak
 

@@ -9,9 +9,10 @@
 # and attached again, IPoIB's debugfs <if>_mcg agrees group for group and
 # MLID for MLID with softib's attach table, and unicast and multicast
 # traffic flow. Where the kernel has failslab (a debug kernel), slab
-# allocations also fail: the Nth of a create_child write (/proc/self/
-# fail-nth, N = 1, 2, ... until the write succeeds; every failure clean,
-# nothing half-made) and at random during a rejoin. At the end the
+# allocations made under ib_ipoib also fail: the Nth of a create_child
+# write (/proc/self/fail-nth, N = 1, 2, ..., 32, then sparser, until the
+# write makes fewer than N; each failure leaves nothing, or a child that
+# deletes cleanly) and at random during a rejoin. At the end the
 # modules unload: nothing holds them. Never a WARN.
 source "$SRC/tools/testing/vm/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -189,11 +190,15 @@ lossy_rejoin() {
 	! grep -q " 0% packet loss" <<< "$out"
 }
 
-# A failslab attribute; remembered values are restored on exit.
+# A fault-injection attribute (failslab's unless a path is given);
+# remembered values are restored on exit.
 FS_SAVED=()
 fs_set() {
-	FS_SAVED+=("$1=$(cat "$FAILSLAB/$1")")
-	echo "$2" > "$FAILSLAB/$1"
+	local f=$1
+
+	[ "${f#/}" != "$f" ] || f=$FAILSLAB/$f
+	FS_SAVED+=("$f=$(cat "$f")")
+	echo "$2" > "$f"
 }
 
 fs_restore() {	# newest first, so twice-set attributes end as found
@@ -201,26 +206,50 @@ fs_restore() {	# newest first, so twice-set attributes end as found
 
 	for ((i = ${#FS_SAVED[@]} - 1; i >= 0; i--)); do
 		s=${FS_SAVED[i]}
-		echo "${s#*=}" > "$FAILSLAB/${s%%=*}"
+		echo "${s#*=}" > "${s%%=*}"
 	done
 	FS_SAVED=()
 }
 
-# Fail sleeping allocations too (the default spares them), quietly: a
-# stack dump per failure would read as a kernel problem.
+# Fail sleeping allocations too (the default spares them), quietly (a
+# stack dump per failure would read as a kernel problem), and only those
+# made with ib_ipoib's code on the stack: the stack filter takes the span
+# of the module's memory from /proc/modules. Without the filter the shell
+# running this test would have its own forks fail. fail-nth counts down at
+# every fault-injection point, so the others (user copies, page and
+# function failures) get the same filter and quiet.
+FS_READY=0
 fs_prepare() {
-	fs_set ignore-gfp-wait N && fs_set verbose 0 && fs_set space 0 &&
-	fs_set interval 1 && fs_set probability 0 && fs_set times -1
+	local base size end d
+
+	read -r _ size _ _ _ base _ < <(grep "^ib_ipoib " /proc/modules)
+	[ -n "$base" ] && [ -w "$FAILSLAB/require-start" ] || return 1
+	end=$(printf '0x%x' $((base + size)))
+	for d in "$FAILSLAB" /sys/kernel/debug/fail_{page_alloc,usercopy,function}; do
+		[ -d "$d" ] || continue
+		fs_set "$d/verbose" 0 && fs_set "$d/task-filter" N &&
+		fs_set "$d/require-start" "$base" &&
+		fs_set "$d/require-end" "$end" || return 1
+	done
+	fs_set ignore-gfp-wait N && fs_set space 0 && fs_set interval 1 &&
+	fs_set probability 0 && fs_set times -1 && FS_READY=1
 }
 
-# One create_child write with the Nth allocation of this task failing.
-# Prints the outcome: ok, or the error.
+# One create_child write with the Nth allocation under ib_ipoib of this
+# task failing. Prints the outcome (ok, or the error) and the count that
+# fail-nth had left afterwards: not 0 means the Nth allocation never came.
+# Only builtins run between setting and reading fail-nth (same task).
 child_nth() {
 	(
-		echo "$1" > /proc/self/fail-nth &&
-		echo 0x8093 > "/sys/class/net/$IF1/create_child" 2>&1 &&
-		echo ok
-	) 2>&1 | sed 's/.*: //'
+		local left r=ok
+
+		echo "$1" > /proc/self/fail-nth || exit 1
+		{ echo 0x8093 > "/sys/class/net/$IF1/create_child"; } 2>&1 ||
+			r=failed
+		read -r left < /proc/self/fail-nth
+		echo 0 > /proc/self/fail-nth
+		echo "$r $left"
+	) | sed 's/.*: //' | tr '\n' ' '
 }
 
 nothing_half_made() {
@@ -229,23 +258,38 @@ nothing_half_made() {
 	[ "$(echo /sys/class/net/*)" = "$NETDEVS" ]
 }
 
-# Fail the 1st, 2nd, ... allocation of create_child until it succeeds.
-failslab_child() {
-	local n out errs=0
+# A child made despite the failure (of something optional, like its
+# debugfs file) must delete cleanly.
+made_whole() {
+	[ -e "/sys/class/net/$IF1.8093" ] &&
+	echo 0x8093 > "/sys/class/net/$IF1/delete_child" && nothing_half_made
+}
 
+# Fail the 1st, 2nd, ... allocation of create_child (every one of the
+# first 32, then every eighth or so: a child makes hundreds), until the
+# write makes fewer allocations than N. Each failure must leave no trace,
+# or (when the driver could carry on) a child that deletes cleanly.
+failslab_child() {
+	local n=1 out res left w errs=0
+
+	[ $FS_READY = 1 ] || return 1
 	NETDEVS=$(echo /sys/class/net/*)
-	for n in $(seq 1 400); do
+	while [ $n -le 8000 ]; do
 		out=$(child_nth $n)
-		[ "$out" = ok ] && break
+		read -r -a w <<< "$out"
+		res=${w[-2]:-} left=${w[-1]:-}
+		[ "$left" != 0 ] && break
 		FAULTS=$((FAULTS + 1))
-		nothing_half_made || {
+		if nothing_half_made || made_whole; then
+			SURVIVED=$((SURVIVED + 1))
+		else
 			echo "# fail-nth $n: '$out' left something behind"
 			errs=1
-		}
-		[ $errs = 0 ] && SURVIVED=$((SURVIVED + 1))
+		fi
+		n=$((n < 32 ? n + 1 : n + n / 8))
 	done
-	echo "# create_child succeeded at fail-nth $n (last error before: ${out})"
-	[ "$out" = ok ] && [ $errs = 0 ] &&
+	echo "# create_child: failed at $FAULTS of its first $((n - 1)) allocations, then '$out'"
+	[ $n -gt 1 ] && [ "$res" = ok ] && [ "$left" != 0 ] && [ $errs = 0 ] &&
 	echo 0x8093 > "/sys/class/net/$IF1/delete_child" && nothing_half_made
 }
 
@@ -253,6 +297,7 @@ failslab_child() {
 failslab_joins() {
 	local left
 
+	[ $FS_READY = 1 ] || return 1
 	fs_set times 30 && fs_set probability 25 && rereg
 	sleep 2
 	echo 0 > $FAILSLAB/probability
@@ -260,6 +305,7 @@ failslab_joins() {
 	echo "# failslab injected $((30 - left)) failures during the rejoin"
 	FAULTS=$((FAULTS + 30 - left - 1))
 	SURVIVED=$((SURVIVED + 30 - left - 1))
+	[ "$left" -lt 30 ]
 }
 
 hold_groups() {
