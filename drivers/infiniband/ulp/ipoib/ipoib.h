@@ -445,7 +445,6 @@ void ipoib_mcast_work(struct work_struct *work);
 int ipoib_mcast_start(struct ipoib_dev *priv);
 void ipoib_mcast_stop(struct ipoib_dev *priv);
 void ipoib_mcast_free_all(struct ipoib_dev *priv);
-void ipoib_mcast_gc(struct ipoib_dev *priv);
 int ipoib_mcast_show(struct seq_file *m, void *unused);
 
 /* events.c */
