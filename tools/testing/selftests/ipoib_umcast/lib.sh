@@ -196,9 +196,10 @@ member_stop() {
 }
 
 # send_from_b GROUP COUNT [IF]: paced datagrams from host B, at 2000/s or
-# that divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm).
+# that divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm),
+# then a second (times VM_SLOW) for the last of them to arrive.
 send_from_b() {
 	ip netns exec $NS_B ./mcast_sock send -i "${3:-$IF_B}" -g "$1" -c "$2" \
 		-r $((2000 / ${VM_SLOW:-1})) > /dev/null
-	sleep 1
+	sleep "${VM_SLOW:-1}"
 }
