@@ -18,26 +18,7 @@ cd "$top" || exit 1
 "$top/scripts/install-deps.sh" || exit 1
 passed=0 failed=0 skipped=0 n=0
 
-# Renumber one stage's TAP into the global stream and count verdicts.
-relay() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"TAP version"*|1..*) ;;
-		"ok "*"# SKIP"*)
-			n=$((n + 1)); skipped=$((skipped + 1))
-			echo "ok $n ${line#ok [0-9]* }" ;;
-		"ok "*)
-			n=$((n + 1)); passed=$((passed + 1))
-			echo "ok $n ${line#ok [0-9]* }" ;;
-		"not ok "*)
-			n=$((n + 1)); failed=$((failed + 1))
-			echo "not ok $n ${line#not ok [0-9]* }" ;;
-		*[0-9]" passed, "[0-9]*" failed"*) ;;
-		*) echo "$line" ;;
-		esac
-	done
-}
+source "$top/scripts/tap-relay.sh"
 
 echo "TAP version 13"
 relay < <(scripts/lint.sh --no-summary)

@@ -139,3 +139,17 @@ mcg_agree_show() {
 	softib_attached "$2" "$3" | sed 's/^/# softib: /'
 	return 1
 }
+
+# control_state FILE...: each FILE's lines as NAME=VALUE, then the netdevs
+# and softib devices; what a refused write must leave as it was (bash
+# builtins only: it runs twice per input, and forks are slow under TCG).
+control_state() {
+	local f l
+
+	for f in "$@"; do
+		while read -r l; do
+			echo "${f##*/}=$l"
+		done < "$f"
+	done
+	echo /sys/class/net/* $SOFTIB_BUS/devices/*
+}

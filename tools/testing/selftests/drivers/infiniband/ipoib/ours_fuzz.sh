@@ -21,20 +21,14 @@ REJECTED=0
 BIG=$(printf 'A%.0s' $(seq 4096))
 DIGITS=$(printf '9%.0s' $(seq 4096))
 
-# Everything a bad input must not change (bash builtins only: it runs
-# twice per input, and every fork is slow under TCG).
+# Everything a bad input must not change.
 state() {
-	local f l p=/sys/class/infiniband/softib61/ports/1/softib
+	local p=/sys/class/infiniband/softib61/ports/1/softib
 
-	for f in /sys/class/net/"$IF1"/{umcast,mode,pkey,mtu} \
-		 /sys/class/net/"$CH"/{parent,pkey} "$p"/{link,pkeys,mtu} \
-		 "$SOFTIB_DBG"/{sa_fail_joins,sa_drop_joins,sa_delay_joins} \
-		 "$SOFTIB_DBG"/{sa_delay_ms,drop_rate}; do
-		while read -r l; do
-			echo "${f##*/}=$l"
-		done < "$f"
-	done
-	echo /sys/class/net/* $SOFTIB_BUS/devices/*
+	control_state /sys/class/net/"$IF1"/{umcast,mode,pkey,mtu} \
+		/sys/class/net/"$CH"/{parent,pkey} "$p"/{link,pkeys,mtu} \
+		"$SOFTIB_DBG"/{sa_fail_joins,sa_drop_joins,sa_delay_joins} \
+		"$SOFTIB_DBG"/{sa_delay_ms,drop_rate}
 }
 
 # bad FILE INPUT ERRNO-REGEX: writing INPUT (printf %b escapes, so \0 is a

@@ -23,16 +23,10 @@ REJECTED=0
 PORT=/sys/class/infiniband/softib51/ports/1/softib
 
 state() {
-	local f l
-
-	for f in /sys/class/net/"$IF1"/{umcast,mode} "$PORT"/{link,pkeys,mtu} \
-		 "$SOFTIB_DBG"/{sa_fail_joins,sa_drop_joins,sa_delay_joins} \
-		 "$SOFTIB_DBG"/{sa_delay_ms,drop_rate}; do
-		while read -r l; do
-			echo "${f##*/}=$l"
-		done < "$f"
-	done
-	echo /sys/class/net/* $SOFTIB_BUS/devices/*
+	control_state /sys/class/net/"$IF1"/{umcast,mode} \
+		"$PORT"/{link,pkeys,mtu} \
+		"$SOFTIB_DBG"/{sa_fail_joins,sa_drop_joins,sa_delay_joins} \
+		"$SOFTIB_DBG"/{sa_delay_ms,drop_rate}
 	grep -c "dev=softib51 " "$SOFTIB_DBG/ports"
 }
 
