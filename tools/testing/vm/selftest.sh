@@ -18,6 +18,10 @@ trap 'rm -f "$out"' EXIT
 	$fx/leave_module.sh $fx/module_gone.sh $fx/leak.sh $fx/lockdep.sh \
 	$fx/kasan.sh $fx/pass.sh > "$out" 2>&1
 rc=$?
+# A VM that never reaches /init: booted once more, then its test fails.
+VM_APPEND="${VM_APPEND:-} rdinit=/nonexistent panic=1" \
+	"$top/tools/testing/vm/run.sh" --no-summary $fx/pass.sh 2>&1 |
+	sed 's/^/unbootable: /' >> "$out"
 
 checks=(
 	"ok [0-9]* $fx/pass.sh\$|a passing test passes"
@@ -30,6 +34,8 @@ checks=(
 	"ok [0-9]* $fx/modules.sh\$|our modules shadow stock ones; load_stock gets Debian's"
 	"ok [0-9]* $fx/module_gone.sh\$|modules a test leaves loaded are unloaded after it"
 	"ok [0-9]* $fx/boot_clean.sh\$|the boot leaves no kernel report"
+	"unbootable: # booting again|a VM that did not boot is booted once more"
+	"unbootable: not ok 1 $fx/pass.sh # VM did not boot|...and then its tests fail"
 )
 if [ -n "${VM_KERNEL_DIR:-}" ]; then
 	checks+=(
