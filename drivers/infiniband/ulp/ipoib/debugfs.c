@@ -2,6 +2,9 @@
 /*
  * debugfs ground truth: /sys/kernel/debug/ipoib/<if>_mcg lists multicast
  * groups, <if>_path lists unicast paths. Files follow interface renames.
+ * umcast_owner says how the umcast policy learns who else holds a group:
+ * "exact" (ib_core's member lookup, owner.c) or "merged" (the fallback
+ * that reads the merged group record, owner_compat.c).
  * Not ABI: for tests and debugging only. Creation failures (no debugfs, a
  * same-named interface in another namespace) are ignored.
  */
@@ -15,6 +18,13 @@ static struct dentry *ipoib_dbg_root;
 DEFINE_SHOW_ATTRIBUTE(ipoib_mcast);
 DEFINE_SHOW_ATTRIBUTE(ipoib_path);
 
+static int ipoib_owner_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, ipoib_owner_exact ? "exact\n" : "merged\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ipoib_owner);
+
 /**
  * ipoib_debugfs_init - create the ipoib debugfs directory
  *
@@ -23,6 +33,8 @@ DEFINE_SHOW_ATTRIBUTE(ipoib_path);
 int ipoib_debugfs_init(void)
 {
 	ipoib_dbg_root = debugfs_create_dir("ipoib", NULL);
+	debugfs_create_file("umcast_owner", 0400, ipoib_dbg_root, NULL,
+			    &ipoib_owner_fops);
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  * handles (struct ipoib_ah) that in-flight sends pin until completion.
  *
  * Locks, outermost first: RTNL, ipoib_dev.state_mutex, ipoib_dev.mcast_mutex,
- * ipoib_dev.cache_lock. Work never sleeps on RTNL (it only tries it), so stopping
+ * ipoib_ctx.ifaces_lock, ipoib_dev.cache_lock (the umcast fallback looks at
+ * the groups of the other interfaces of its port under ifaces_lock). Work never sleeps on RTNL (it only tries it), so stopping
  * the interface under RTNL may cancel work synchronously.
  */
 #ifndef _IPOIB_H
@@ -54,8 +55,16 @@
 #define IPOIB_GC_INTERVAL	(10 * HZ)
 #define IPOIB_BACKOFF_MIN	(HZ / 4)
 #define IPOIB_BACKOFF_MAX	(16 * HZ)
-#define IPOIB_UMCAST_RECHECK	HZ		/* skipped groups asked again */
-#define IPOIB_UMCAST_SETTLE	(HZ / 10)	/* after releasing groups */
+#define IPOIB_UMCAST_RECHECK	HZ		/* umcast groups asked again */
+/* After releasing a group, the merged record may still show us (fallback). */
+#define IPOIB_UMCAST_SETTLE	(HZ / 4)
+#define IPOIB_UMCAST_POLL	(HZ / 20)	/* while unsure */
+
+/* MCMemberRecord join states (IBA 15.2.5.17) */
+#define IPOIB_JOIN_FULL		0x1
+#define IPOIB_JOIN_NON		0x2
+#define IPOIB_JOIN_SENDONLY	0x8
+#define IPOIB_JOIN_RECEIVES	(IPOIB_JOIN_FULL | IPOIB_JOIN_NON)
 
 /**
  * struct ipoib_encap - IPoIB encapsulation header on the wire
@@ -142,6 +151,18 @@ enum ipoib_mc_decision {
 };
 
 /**
+ * enum ipoib_mc_owner - who else receives from a group (owner*.c)
+ * @IPOIB_OWNER_NOBODY: no receiver outside IPoIB, as far as can be told
+ * @IPOIB_OWNER_OTHER: an application or another kernel client receives
+ * @IPOIB_OWNER_UNSURE: cannot tell yet; ask again after IPOIB_UMCAST_POLL
+ */
+enum ipoib_mc_owner {
+	IPOIB_OWNER_NOBODY,
+	IPOIB_OWNER_OTHER,
+	IPOIB_OWNER_UNSURE,
+};
+
+/**
  * struct ipoib_mcast - one multicast group of an interface
  * @node: entry in ipoib_dev.groups
  * @mgid: multicast GID
@@ -162,6 +183,8 @@ enum ipoib_mc_decision {
  * @retry_at: jiffies of the next join attempt in IPOIB_MC_BACKOFF
  * @umcast_skip: the umcast policy declined a full membership because
  *	another client of the port holds the group; written by the task
+ * @settle_until: until then our own released membership may still show
+ *	in the group record (fallback owner lookup); written by the task
  */
 struct ipoib_mcast {
 	struct list_head node;
@@ -182,6 +205,7 @@ struct ipoib_mcast {
 	unsigned long backoff;
 	unsigned long retry_at;
 	bool umcast_skip;
+	unsigned long settle_until;
 };
 
 /**
@@ -297,7 +321,10 @@ struct ipoib_ctx {
  * @cache_lock: protects @paths, @groups and the fields of their entries that the
  *	transmit path reads
  * @paths: list of struct ipoib_path
- * @groups: list of struct ipoib_mcast
+ * @groups: list of struct ipoib_mcast; changed only by the multicast task,
+ *	with mcast_mutex and cache_lock held, so the task walks it locklessly
+ * @mc_new: groups ndo_start_xmit created, until the task moves them to
+ *	@groups (cache_lock)
  * @bcast: broadcast group, NULL until the interface opens
  * @state_mutex: serializes open, stop and event handling
  * @mcast_mutex: serializes the multicast state machine
@@ -351,10 +378,11 @@ struct ipoib_dev {
 	u16 coal_usecs;
 	u16 coal_frames;
 
-	/* protects paths, groups and the entry fields read by xmit */
+	/* protects paths, groups, mc_new and the entry fields read by xmit */
 	spinlock_t cache_lock;
 	struct list_head paths;
 	struct list_head groups;
+	struct list_head mc_new;
 	struct ipoib_mcast *bcast;
 
 	/* serializes ndo_open/ndo_stop against port event handling */
@@ -445,7 +473,13 @@ void ipoib_mcast_work(struct work_struct *work);
 int ipoib_mcast_start(struct ipoib_dev *priv);
 void ipoib_mcast_stop(struct ipoib_dev *priv);
 void ipoib_mcast_free_all(struct ipoib_dev *priv);
+bool ipoib_mcast_receiving(struct ipoib_dev *priv, const union ib_gid *mgid);
 int ipoib_mcast_show(struct seq_file *m, void *unused);
+
+/* owner.c, or owner_compat.c for an ib_core without the members lookup */
+extern const bool ipoib_owner_exact;
+enum ipoib_mc_owner ipoib_mcast_owner(struct ipoib_dev *priv,
+				      struct ipoib_mcast *mc);
 
 /* events.c */
 void ipoib_event_handler(struct ib_event_handler *handler,

@@ -18,25 +18,30 @@
  * exponentially from IPOIB_BACKOFF_MIN to IPOIB_BACKOFF_MAX.
  *
  * A group's SA handle is freed (which waits for its callback) before the
- * group itself, so callbacks never see freed groups.
+ * group itself, so callbacks never see freed groups. Only the task adds to
+ * or removes from ipoib_dev.groups (holding cache_lock too, for xmit's
+ * lookups), so it walks the list without cache_lock; groups that
+ * ndo_start_xmit creates wait on ipoib_dev.mc_new until the task adopts
+ * them.
  *
  * The umcast policy (Documentation/infiniband/ipoib.rst) lives in
- * ipoib_mcast_decide(): with the flag set, a wanted group that another
- * client of the port holds in the SA multicast database is not joined as a
- * full member (send-only is still allowed, so local senders work). The
- * database merges all members' join states, so once we are a full member
- * ourselves nobody else is visible; setting the flag therefore releases
- * our full memberships and decides again. Skipped groups are asked again
- * every IPOIB_UMCAST_RECHECK, which is how a group comes back to the
- * kernel after its userspace holder leaves.
+ * ipoib_mcast_decide(): with the flag set, a wanted group that a receiver
+ * outside IPoIB holds (ipoib_mcast_owner(), owner.c) is not joined as a
+ * full member; send-only is still allowed, so local senders work, and
+ * their packets wait (bounded) for the send-only join instead of being
+ * dropped. While umcast is set, the groups of the multicast list are asked
+ * again every IPOIB_UMCAST_RECHECK: a skipped group comes back when its
+ * holder leaves and, where the owner lookup is exact, an attached group is
+ * given up when an application joins it after us. Where it is not exact
+ * (owner_compat.c), setting the flag releases our full memberships, full
+ * joins in flight included, and decides each again once its record
+ * settles.
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "ipoib.h"
 
-#define IPOIB_JOIN_FULL		0x1
-#define IPOIB_JOIN_SENDONLY	0x8
 #define IPOIB_MTU_RETRY		(HZ / 10)
 
 static const char * const ipoib_mc_state_names[] = {
@@ -74,20 +79,31 @@ void ipoib_set_umcast(struct ipoib_dev *priv, bool on)
 	ipoib_mcast_kick(priv, 0);
 }
 
+static struct ipoib_mcast *ipoib_mcast_find_in(struct list_head *list,
+					       const u8 *mgid)
+{
+	struct ipoib_mcast *mc;
+
+	list_for_each_entry(mc, list, node)
+		if (!memcmp(mc->mgid.raw, mgid, sizeof(mc->mgid.raw)))
+			return mc;
+	return NULL;
+}
+
 static struct ipoib_mcast *ipoib_mcast_find(struct ipoib_dev *priv,
 					    const u8 *mgid)
 {
 	struct ipoib_mcast *mc;
 
 	lockdep_assert_held(&priv->cache_lock);
-	list_for_each_entry(mc, &priv->groups, node)
-		if (!memcmp(mc->mgid.raw, mgid, sizeof(mc->mgid.raw)))
-			return mc;
-	return NULL;
+	mc = ipoib_mcast_find_in(&priv->groups, mgid);
+	return mc ?: ipoib_mcast_find_in(&priv->mc_new, mgid);
 }
 
+/* Add a group to @list: ipoib_dev.groups from the task, else mc_new. */
 static struct ipoib_mcast *ipoib_mcast_new(struct ipoib_dev *priv,
-					   const u8 *mgid)
+					   const u8 *mgid,
+					   struct list_head *list)
 {
 	struct ipoib_mcast *mc;
 
@@ -98,9 +114,19 @@ static struct ipoib_mcast *ipoib_mcast_new(struct ipoib_dev *priv,
 	memcpy(mc->mgid.raw, mgid, sizeof(mc->mgid.raw));
 	mc->priv = priv;
 	mc->backoff = IPOIB_BACKOFF_MIN;
+	mc->settle_until = jiffies;
 	__skb_queue_head_init(&mc->queue);
-	list_add_tail(&mc->node, &priv->groups);
+	list_add_tail(&mc->node, list);
 	return mc;
+}
+
+/* Move the groups xmit created onto ipoib_dev.groups; task context. */
+static void ipoib_mcast_adopt(struct ipoib_dev *priv)
+{
+	lockdep_assert_held(&priv->mcast_mutex);
+	spin_lock_irq(&priv->cache_lock);
+	list_splice_tail_init(&priv->mc_new, &priv->groups);
+	spin_unlock_irq(&priv->cache_lock);
 }
 
 static void ipoib_mcast_drop_queue(struct ipoib_dev *priv,
@@ -129,7 +155,9 @@ static bool ipoib_mcast_queue_skb(struct ipoib_mcast *mc, struct sk_buff *skb)
  * @daddr: destination hardware address (the pseudo header)
  *
  * Called from ndo_start_xmit. Unknown groups are created and left to the
- * task, which joins them send-only.
+ * task, which joins them send-only; until a group has an address handle,
+ * its packets wait in its queue (also while the umcast policy skips it,
+ * since the task then joins it send-only).
  */
 void ipoib_mcast_xmit(struct ipoib_dev *priv, struct sk_buff *skb,
 		      const u8 *daddr)
@@ -142,7 +170,7 @@ void ipoib_mcast_xmit(struct ipoib_dev *priv, struct sk_buff *skb,
 	spin_lock_irqsave(&priv->cache_lock, flags);
 	mc = ipoib_mcast_find(priv, daddr + 4);
 	if (!mc) {
-		mc = ipoib_mcast_new(priv, daddr + 4);
+		mc = ipoib_mcast_new(priv, daddr + 4, &priv->mc_new);
 		kick = true;
 	}
 	if (mc) {
@@ -150,10 +178,10 @@ void ipoib_mcast_xmit(struct ipoib_dev *priv, struct sk_buff *skb,
 		ah = mc->ah;
 		if (ah)
 			kref_get(&ah->ref);
-		else if (mc->state == IPOIB_MC_SKIPPED ||
-			 !ipoib_mcast_queue_skb(mc, skb))
+		else if (!ipoib_mcast_queue_skb(mc, skb))
 			mc = NULL;
-		kick |= mc && mc->state == IPOIB_MC_IDLE;
+		kick |= mc && !ah && (mc->state == IPOIB_MC_IDLE ||
+				      mc->state == IPOIB_MC_SKIPPED);
 	}
 	spin_unlock_irqrestore(&priv->cache_lock, flags);
 
@@ -428,24 +456,16 @@ static bool ipoib_mcast_sendonly_wanted(struct ipoib_mcast *mc)
 }
 
 /*
- * Does another client of the port hold @mc in the SA multicast database?
- * Only meaningful while we are not a full member ourselves: the record's
- * join state is the union of all members', so a full bit there is someone
- * else's, and our own send-only bit never counts. A record with no
- * completed join while we hold nothing is someone's join in flight.
+ * Does the umcast policy decline a full membership of @mc? Only groups of
+ * the multicast list are asked; while the owner lookup cannot tell, the
+ * group stays declined and the task asks again (ipoib_mcast_next_run()).
  */
-static bool ipoib_mcast_held_elsewhere(struct ipoib_dev *priv,
-				       struct ipoib_mcast *mc)
+static bool ipoib_mcast_umcast_declines(struct ipoib_dev *priv,
+					struct ipoib_mcast *mc)
 {
-	struct ib_sa_mcmember_rec rec;
-
-	if (mc->state == IPOIB_MC_FULL)
+	if (!mc->in_list || !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
 		return false;
-	if (ib_sa_get_mcmember_rec(priv->ca, priv->port, &mc->mgid, &rec))
-		return false;
-	if (rec.join_state & IPOIB_JOIN_FULL)
-		return true;
-	return !rec.join_state && !mc->join_state;
+	return ipoib_mcast_owner(priv, mc) != IPOIB_OWNER_NOBODY;
 }
 
 static void ipoib_mcast_set_skip(struct ipoib_dev *priv,
@@ -467,14 +487,12 @@ static void ipoib_mcast_set_skip(struct ipoib_dev *priv,
 static enum ipoib_mc_decision ipoib_mcast_decide(struct ipoib_dev *priv,
 						 struct ipoib_mcast *mc)
 {
-	bool skip = false;
+	bool skip;
 
 	lockdep_assert_held(&priv->mcast_mutex);
 	if (mc == priv->bcast)
 		return IPOIB_MC_WANT_FULL;
-	if (mc->in_list)
-		skip = test_bit(IPOIB_FLAG_UMCAST, &priv->flags) &&
-		       ipoib_mcast_held_elsewhere(priv, mc);
+	skip = ipoib_mcast_umcast_declines(priv, mc);
 	ipoib_mcast_set_skip(priv, mc, skip);
 	if (mc->in_list && !skip)
 		return IPOIB_MC_WANT_FULL;
@@ -527,9 +545,10 @@ static bool ipoib_mcast_step(struct ipoib_dev *priv, struct ipoib_mcast *mc)
 			ipoib_mcast_join(priv, mc, IPOIB_JOIN_FULL);
 		return false;
 	case IPOIB_MC_WANT_SENDONLY:
-		if (mc->state == IPOIB_MC_FULL || mc->state == IPOIB_MC_SENDONLY)
+		if (mc->state == IPOIB_MC_SENDONLY)
 			return false;
-		if (mc->state == IPOIB_MC_SKIPPED)
+		/* A full member receives: off the list, or declined, it stops. */
+		if (mc->state == IPOIB_MC_FULL || mc->state == IPOIB_MC_SKIPPED)
 			ipoib_mcast_leave(priv, mc);
 		if (ipoib_mcast_may_join(mc))
 			ipoib_mcast_join(priv, mc, IPOIB_JOIN_SENDONLY);
@@ -559,12 +578,13 @@ static void ipoib_mcast_mark_list(struct ipoib_dev *priv, union ib_gid *gids,
 	unsigned int i;
 
 	spin_lock_irq(&priv->cache_lock);
+	list_splice_tail_init(&priv->mc_new, &priv->groups);
 	list_for_each_entry(mc, &priv->groups, node)
 		mc->in_list = mc == priv->bcast;
 	for (i = 0; i < n; i++) {
 		mc = ipoib_mcast_find(priv, gids[i].raw);
 		if (!mc)
-			mc = ipoib_mcast_new(priv, gids[i].raw);
+			mc = ipoib_mcast_new(priv, gids[i].raw, &priv->groups);
 		if (mc)
 			mc->in_list = true;
 	}
@@ -587,11 +607,23 @@ static bool ipoib_mcast_sync_list(struct ipoib_dev *priv)
 			memcpy(gids[n++].raw, ha->addr + 4, sizeof(gids->raw));
 	}
 	netif_addr_unlock_bh(ndev);
-	if (!gids)
+	if (!gids) {
+		ipoib_mcast_adopt(priv);
 		return false;
+	}
 	ipoib_mcast_mark_list(priv, gids, n);
 	kfree(gids);
 	return true;
+}
+
+/* Is @mc's owner asked again every IPOIB_UMCAST_RECHECK? */
+static bool ipoib_mcast_rechecked(struct ipoib_dev *priv,
+				  struct ipoib_mcast *mc)
+{
+	if (mc->umcast_skip)
+		return true;
+	return ipoib_owner_exact && mc->in_list && mc != priv->bcast &&
+	       test_bit(IPOIB_FLAG_UMCAST, &priv->flags);
 }
 
 static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
@@ -600,7 +632,9 @@ static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
 	struct ipoib_mcast *mc;
 
 	list_for_each_entry(mc, &priv->groups, node) {
-		if (mc->umcast_skip)
+		if (time_before(jiffies, mc->settle_until))
+			at = jiffies + IPOIB_UMCAST_POLL;
+		else if (ipoib_mcast_rechecked(priv, mc))
 			at = jiffies + IPOIB_UMCAST_RECHECK;
 		else if (mc->state == IPOIB_MC_BACKOFF)
 			at = mc->retry_at;
@@ -613,27 +647,25 @@ static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
 }
 
 /*
- * umcast was set: give up our full memberships so that the next run can
- * see whether someone else holds them. The next run waits a moment for
- * the database to process our leaves. True if anything was released.
+ * umcast was set to 1. The exact owner lookup sees others whatever we
+ * hold, so deciding again is enough. The fallback sees nobody else in a
+ * group we are a full member of: give up our full memberships, joins in
+ * flight included, and let each group's record settle before it is
+ * decided (ipoib_mcast_owner() answers "unsure" until then).
  */
-static bool ipoib_mcast_umcast_reset(struct ipoib_dev *priv)
+static void ipoib_mcast_umcast_reset(struct ipoib_dev *priv)
 {
 	struct ipoib_mcast *mc;
-	bool released = false;
 
 	if (!test_and_clear_bit(IPOIB_FLAG_UMCAST_RESET, &priv->flags) ||
-	    !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
-		return false;
+	    !test_bit(IPOIB_FLAG_UMCAST, &priv->flags) || ipoib_owner_exact)
+		return;
 	list_for_each_entry(mc, &priv->groups, node) {
-		if (mc == priv->bcast || mc->state != IPOIB_MC_FULL)
+		if (mc == priv->bcast || !(mc->join_state & IPOIB_JOIN_FULL))
 			continue;
 		ipoib_mcast_leave(priv, mc);
-		released = true;
+		mc->settle_until = jiffies + IPOIB_UMCAST_SETTLE;
 	}
-	if (released)
-		ipoib_mcast_kick(priv, IPOIB_UMCAST_SETTLE);
-	return released;
 }
 
 static void ipoib_mcast_run(struct ipoib_dev *priv)
@@ -652,8 +684,7 @@ static void ipoib_mcast_run(struct ipoib_dev *priv)
 		goto out;
 	if (ipoib_apply_mtu(priv))
 		ipoib_mcast_kick(priv, IPOIB_MTU_RETRY);
-	if (ipoib_mcast_umcast_reset(priv))
-		goto out;
+	ipoib_mcast_umcast_reset(priv);
 	list_for_each_entry_safe(mc, tmp, &priv->groups, node)
 		if (mc != priv->bcast && ipoib_mcast_step(priv, mc))
 			ipoib_mcast_forget(priv, mc);
@@ -694,7 +725,8 @@ int ipoib_mcast_start(struct ipoib_dev *priv)
 	mutex_lock(&priv->mcast_mutex);
 	if (!priv->bcast) {
 		spin_lock_irq(&priv->cache_lock);
-		mc = ipoib_mcast_new(priv, priv->ndev->broadcast + 4);
+		mc = ipoib_mcast_new(priv, priv->ndev->broadcast + 4,
+				     &priv->groups);
 		if (mc)
 			mc->in_list = true;
 		priv->bcast = mc;
@@ -720,6 +752,7 @@ void ipoib_mcast_stop(struct ipoib_dev *priv)
 	lockdep_assert_held(&priv->state_mutex);
 	cancel_delayed_work_sync(&priv->mcast_work);
 	mutex_lock(&priv->mcast_mutex);
+	ipoib_mcast_adopt(priv);
 	list_for_each_entry_safe(mc, tmp, &priv->groups, node) {
 		ipoib_mcast_leave(priv, mc);
 		mc->backoff = IPOIB_BACKOFF_MIN;
@@ -738,12 +771,44 @@ void ipoib_mcast_free_all(struct ipoib_dev *priv)
 	struct ipoib_mcast *mc, *tmp;
 
 	mutex_lock(&priv->mcast_mutex);
+	ipoib_mcast_adopt(priv);
 	list_for_each_entry_safe(mc, tmp, &priv->groups, node) {
 		ipoib_mcast_leave(priv, mc);
 		ipoib_mcast_forget(priv, mc);
 	}
 	priv->bcast = NULL;
 	mutex_unlock(&priv->mcast_mutex);
+}
+
+/**
+ * ipoib_mcast_receiving - is an interface a full member of a group?
+ * @priv: interface, cache_lock held
+ * @mgid: the group
+ *
+ * Joined or joining: a full join in flight counts.
+ *
+ * Return: true if @priv receives, or asked to receive, from @mgid.
+ */
+bool ipoib_mcast_receiving(struct ipoib_dev *priv, const union ib_gid *mgid)
+{
+	struct ipoib_mcast *mc;
+
+	lockdep_assert_held(&priv->cache_lock);
+	mc = ipoib_mcast_find_in(&priv->groups, mgid->raw);
+	return mc && (mc->join_state & IPOIB_JOIN_FULL);
+}
+
+static void ipoib_mcast_show_list(struct seq_file *m, struct list_head *list)
+{
+	struct ipoib_mcast *mc;
+
+	list_for_each_entry(mc, list, node)
+		seq_printf(m, "mgid %pI6 state %s join_state 0x%x attached %s sendonly %s umcast_skipped %s mlid 0x%04x\n",
+			   mc->mgid.raw, ipoib_mc_state_names[mc->state],
+			   mc->join_state, mc->attached ? "yes" : "no",
+			   mc->state == IPOIB_MC_SENDONLY ? "yes" : "no",
+			   mc->umcast_skip ? "yes" : "no",
+			   mc->ah ? be16_to_cpu(mc->rec.mlid) : 0);
 }
 
 /**
@@ -756,16 +821,10 @@ void ipoib_mcast_free_all(struct ipoib_dev *priv)
 int ipoib_mcast_show(struct seq_file *m, void *unused)
 {
 	struct ipoib_dev *priv = m->private;
-	struct ipoib_mcast *mc;
 
 	spin_lock_irq(&priv->cache_lock);
-	list_for_each_entry(mc, &priv->groups, node)
-		seq_printf(m, "mgid %pI6 state %s join_state 0x%x attached %s sendonly %s umcast_skipped %s mlid 0x%04x\n",
-			   mc->mgid.raw, ipoib_mc_state_names[mc->state],
-			   mc->join_state, mc->attached ? "yes" : "no",
-			   mc->state == IPOIB_MC_SENDONLY ? "yes" : "no",
-			   mc->umcast_skip ? "yes" : "no",
-			   mc->ah ? be16_to_cpu(mc->rec.mlid) : 0);
+	ipoib_mcast_show_list(m, &priv->groups);
+	ipoib_mcast_show_list(m, &priv->mc_new);
 	spin_unlock_irq(&priv->cache_lock);
 	return 0;
 }

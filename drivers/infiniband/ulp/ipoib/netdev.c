@@ -299,6 +299,7 @@ static void ipoib_init_works(struct ipoib_dev *priv)
 	spin_lock_init(&priv->cache_lock);
 	INIT_LIST_HEAD(&priv->paths);
 	INIT_LIST_HEAD(&priv->groups);
+	INIT_LIST_HEAD(&priv->mc_new);
 	INIT_LIST_HEAD(&priv->children);
 	mutex_init(&priv->state_mutex);
 	mutex_init(&priv->mcast_mutex);
