@@ -10,8 +10,9 @@
  *
  * Locks, outermost first: RTNL, ipoib_dev.state_mutex, ipoib_dev.mcast_mutex,
  * ipoib_ctx.ifaces_lock, ipoib_dev.cache_lock (the umcast fallback looks at
- * the groups of the other interfaces of its port under ifaces_lock). Work never sleeps on RTNL (it only tries it), so stopping
- * the interface under RTNL may cancel work synchronously.
+ * the groups of the other interfaces of its port under ifaces_lock). Work
+ * never sleeps on RTNL (it only tries it), so stopping the interface under
+ * RTNL may cancel work synchronously.
  */
 #ifndef _IPOIB_H
 #define _IPOIB_H
