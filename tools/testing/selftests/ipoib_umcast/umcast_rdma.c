@@ -183,6 +183,9 @@ static int umr_join(struct umr_ctx *c, const char *local, const char *group)
 		perror("umcast_rdma: rdma_join_multicast");
 		return -1;
 	}
+	/* The kernel has the request now; tests wait for this line. */
+	printf("join requested\n");
+	fflush(stdout);
 	if (umr_wait_event(c, RDMA_CM_EVENT_MULTICAST_JOIN))
 		return -1;
 	inet_ntop(AF_INET6, c->ud.ah_attr.grh.dgid.raw, mgid, sizeof(mgid));

@@ -1,0 +1,281 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The umcast policy at its edges: who counts as "someone else", and what
+# happens around a change. Each scenario is a promise of
+# Documentation/infiniband/ipoib.rst that an earlier driver broke:
+#  - a write of 1 never leaves IPoIB without its own groups (224.0.0.1,
+#    ff02::1, solicited-node) for more than the documented pause, even when
+#    the SA is slow to process leaves; neighbour discovery keeps working;
+#  - a full join still in flight when 1 is written is decided too;
+#  - a parent and a same-P_Key child never count each other as userspace;
+#  - a group that leaves the multicast list drops to send-only although
+#    the host keeps sending to it;
+#  - the first packets to a skipped group are not lost;
+#  - with ib_core's member lookup (umcast_owner "exact"): an application's
+#    join still in flight is seen, and an application that joins after
+#    IPoIB attached takes the group over within the recheck time.
+# Needs softib (its SA knobs and ground truth) and our IPoIB (its debugfs).
+cd "$(dirname "$0")" || exit 1
+source ./lib.sh
+
+S=${VM_SLOW:-1}
+OWNER_FILE=/sys/kernel/debug/ipoib/umcast_owner
+# ipoib.rst: the pause after a write of 1, and the recheck of umcast groups.
+PAUSE_MS=$((500 * S))
+RECHECK=$((3 * S))
+COUNT=50
+
+cleanup() {
+	knob sa_delay_leaves_ms 0
+	knob sa_delay_joins 0
+	ip link del "${CHILD:-none}" 2>/dev/null
+	fabric_cleanup
+}
+trap cleanup EXIT
+
+knob() { [ -e "$SOFTIB_DBG/$1" ] && echo "$2" > "$SOFTIB_DBG/$1"; }
+
+check_eq() {	# check_eq DESC GOT WANT
+	[ "$2" = "$3" ]
+	tap_result $? "$1 (got $2, want $3)"
+}
+
+# our_state IF GROUP: the state our debugfs gives the group ("" if none).
+our_state() {
+	awk -v m="$(mgid_of "$2" "$1")" '$1 == "mgid" && $2 == m {
+		for (i = 1; i < NF; i += 2) if ($i == "state") print $(i + 1) }' \
+		"/sys/kernel/debug/ipoib/${1}_mcg"
+}
+
+state_is() { [ "$(our_state "$1" "$2")" = "$3" ]; }
+
+tx_packets() { cat "/sys/class/net/$1/statistics/tx_packets"; }
+
+# Predicates for wait_until, which evaluates its arguments only once.
+rx_b_reached() { [ "$(rx_b)" -ge "$1" ]; }
+tx_reached() { [ "$(tx_packets "$1")" -ge "$2" ]; }
+
+rx_b() { ip netns exec $NS_B cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
+
+
+not_attached() { ! ipoib_attached "$@"; }
+
+now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+
+# longest_gap IF SECONDS GROUP...: sample softib's attach table for
+# SECONDS and print the longest time (ms) in which any GROUP was not
+# attached to IF's IPoIB QP; a gap still open at the end counts to the end.
+longest_gap() {
+	local ifc=$1 end=$(($(now_ms) + $2 * 1000)) qpn pats=() g t
+	local worst=0 since=0
+
+	shift 2
+	qpn=$(ipoib_qpn "$ifc")
+	for g in "$@"; do
+		pats+=(-e "qpn=$qpn mgid=$(mgid_of "$g" "$ifc") ")
+	done
+	while t=$(now_ms) && [ "$t" -lt "$end" ]; do
+		if [ "$(grep -c "${pats[@]}" $SOFTIB_DBG/attach)" = $# ]; then
+			since=0
+		elif [ $since = 0 ]; then
+			since=$t
+		fi
+		[ $since != 0 ] && [ $((t - since)) -gt $worst ] &&
+			worst=$((t - since))
+		sleep 0.05
+	done
+	echo $worst
+}
+
+# 1. umcast 0 -> 1 with a slow SA: IPoIB's own groups come back at once.
+sc_own_groups() {
+	local gap
+
+	if [ ! -e "$SOFTIB_DBG/sa_delay_leaves_ms" ]; then
+		tap_result 0 "own groups after a write of 1" "SKIP softib lacks sa_delay_leaves_ms"
+		tap_result 0 "neighbour discovery after a write of 1" "SKIP softib lacks sa_delay_leaves_ms"
+		return 0
+	fi
+	umcast_set "$IF_A" 0
+	wait_until 10 ipoib_attached "$IF_A" 224.0.0.1 &&
+		wait_until 10 ipoib_attached "$IF_A" ff12::1
+	knob sa_delay_leaves_ms $((250 * S))
+	ip -n $NS_B neigh flush dev "$IF_B"
+	umcast_set "$IF_A" 1
+	gap=$(longest_gap "$IF_A" $((2 * S)) 224.0.0.1 ff12::1)
+	[ "$gap" -le $PAUSE_MS ]
+	tap_result $? "umcast 0->1, slow SA leaves: 224.0.0.1 and ff02::1 detached for at most ${PAUSE_MS} ms (longest gap ${gap} ms)"
+	ip netns exec $NS_B ping -6 -c 1 -W $((3 * S)) $ADDR6_A > /dev/null
+	tap_result $? "umcast 0->1: neighbour discovery from host B still works"
+	knob sa_delay_leaves_ms 0
+}
+
+# 2. A full join in flight when 1 is written is decided once it completes.
+#    The application asks first and the SA holds its join, so IPoIB's
+#    join (umcast still 0) waits behind it in ib_core.
+sc_pending_join() {
+	local g=239.78.0.2
+
+	umcast_set "$IF_A" 0
+	knob sa_delay_ms $((4000 * S)) && knob sa_delay_joins 10
+	./umcast_rdma -b $ADDR_A -m "$g" > "$UMC_TMP/u2" 2>&1 &
+	PID_u2=$!
+	wait_until $((5 * S)) grep -q '^join requested' "$UMC_TMP/u2" ||
+		{ diag "application: $(cat "$UMC_TMP/u2")"; return 1; }
+	sock_join s2 "$g" || { diag "socket join failed"; return 1; }
+	wait_until 5 state_is "$IF_A" "$g" pending ||
+		{ diag "IPoIB's join was not in flight: $(our_state "$IF_A" "$g")"; return 1; }
+	umcast_set "$IF_A" 1
+	knob sa_delay_joins 0
+	wait_until $((15 * S)) grep -q '^joined' "$UMC_TMP/u2" ||
+		{ diag "application: $(cat "$UMC_TMP/u2")"; return 1; }
+	wait_until $((RECHECK + 3 * S)) not_attached "$IF_A" "$g"
+	tap_result $? "full join in flight when umcast is set: decided once done, IPoIB not attached" ||
+		diag "IPoIB: $(grep "$(mgid_of "$g" "$IF_A")" "/sys/kernel/debug/ipoib/${IF_A}_mcg")"
+	check_eq "pending join: the application's QP is attached" \
+		"$(attached_qps "$IF_A" "$g")" 1
+	member_stop s2 > /dev/null
+	member_stop u2 > /dev/null
+}
+
+# 3. A parent and a same-P_Key child do not count each other as userspace.
+sc_siblings() {
+	local g=239.78.0.3 rx_p rx_c
+
+	CHILD=${IF_A}.sib
+	ip link add link "$IF_A" name "$CHILD" type ipoib umcast 1 &&
+		ip addr add 203.0.113.1/24 dev "$CHILD" &&
+		ip link set "$CHILD" up || return 1
+	wait_until 20 carrier "$CHILD" || return 1
+	umcast_set "$IF_A" 1
+	sock_join p3 "$g" "$IF_A" && wait_until 10 ipoib_attached "$IF_A" "$g" ||
+		return 1
+	sock_join c3 "$g" "$CHILD" || return 1
+	wait_until 10 ipoib_attached "$CHILD" "$g"
+	tap_result $? "same-P_Key child: its IPoIB QP attaches although the parent holds the group"
+	rx_p=$(rx_packets "$IF_A") rx_c=$(rx_packets "$CHILD")
+	send_from_b "$g" $COUNT
+	rx_p=$(($(rx_packets "$IF_A") - rx_p)) rx_c=$(($(rx_packets "$CHILD") - rx_c))
+	[ $rx_p -ge $COUNT ]
+	tap_result $? "siblings: the parent's IPoIB receives the stream ($rx_p of $COUNT)"
+	[ $rx_c -ge $COUNT ]
+	tap_result $? "siblings: the child's IPoIB receives the stream ($rx_c of $COUNT)"
+	member_stop p3 > /dev/null
+	member_stop c3 > /dev/null
+	ip link del "$CHILD"
+	CHILD=
+}
+
+# 4. A full group off the multicast list drops to send-only while the host
+#    keeps sending to it.
+sc_off_list() {
+	local g=239.78.0.4 tx tx0
+
+	umcast_set "$IF_A" 0
+	sock_join s4 "$g" && wait_until 10 ipoib_attached "$IF_A" "$g" || return 1
+	tx0=$(tx_packets "$IF_A")
+	./mcast_sock send -i "$IF_A" -g "$g" -c $((40 * S)) -r 10 > /dev/null &
+	tx=$!
+	# The host sends to the group before and after the socket leaves it.
+	wait_until $((5 * S)) tx_reached "$IF_A" $((tx0 + 2))
+	member_stop s4 > /dev/null
+	wait_until $((3 * S)) state_is "$IF_A" "$g" sendonly
+	tap_result $? "group left while sending: IPoIB is a send-only member ($(our_state "$IF_A" "$g"))"
+	check_eq "group left while sending: IPoIB's QP is detached" \
+		"$(attached_qps "$IF_A" "$g")" 0
+	kill $tx 2>/dev/null
+	wait $tx 2>/dev/null
+}
+
+# 5. The first packets to a group the policy skips wait for the send-only
+#    join instead of being dropped.
+sc_skipped_send() {
+	local g=239.78.0.5 got rx0
+
+	umcast_set "$IF_A" 1
+	user_join u5 "$g" && sock_join s5 "$g" || return 1
+	wait_until 5 state_is "$IF_A" "$g" skipped || return 1
+	ip netns exec $NS_B ./mcast_sock recv -i "$IF_B" -g "$g" \
+		> "$UMC_TMP/b5" 2>&1 &
+	PID_b5=$!
+	wait_until 5 grep -q '^joined' "$UMC_TMP/b5" || return 1
+	rx0=$(rx_b)
+	./mcast_sock send -i "$IF_A" -g "$g" -c 20 -r 100 > /dev/null
+	wait_until $((2 * S)) rx_b_reached $((rx0 + 20))
+	got=$(member_stop b5)
+	check_eq "first packets to a skipped group: host B gets all" "$got" 20
+	member_stop s5 > /dev/null
+	member_stop u5 > /dev/null
+}
+
+# 6. Exact lookup: an application's join in flight is seen while IPoIB is
+#    a send-only member.
+sc_user_in_flight() {
+	local g=239.78.0.6 tx
+
+	umcast_set "$IF_A" 1
+	./mcast_sock send -i "$IF_A" -g "$g" -c 1 -r 10 > /dev/null
+	wait_until 5 state_is "$IF_A" "$g" sendonly || return 1
+	knob sa_delay_ms $((3000 * S)) && knob sa_delay_joins 10
+	./umcast_rdma -b $ADDR_A -m "$g" > "$UMC_TMP/u6" 2>&1 &
+	PID_u6=$!
+	# ib_core has the application's join; the SA holds it for a while.
+	wait_until $((5 * S)) grep -q '^join requested' "$UMC_TMP/u6" || return 1
+	knob sa_delay_joins 0
+	sock_join s6 "$g" || return 1
+	grep -q '^joined' "$UMC_TMP/u6" &&
+		diag "the application's join was not in flight any more"
+	wait_until 15 grep -q '^joined' "$UMC_TMP/u6" || return 1
+	wait_until $((RECHECK)) ipoib_attached "$IF_A" "$g"
+	tx=$?
+	[ $tx != 0 ]
+	tap_result $? "application's join in flight while IPoIB is send-only: IPoIB does not attach"
+	member_stop s6 > /dev/null
+	member_stop u6 > /dev/null
+	knob sa_delay_joins 0
+}
+
+# 7. Exact lookup: an application that joins after IPoIB attached takes
+#    the group over within the recheck time.
+sc_user_later() {
+	local g=239.78.0.7 rx0
+
+	umcast_set "$IF_A" 1
+	sock_join s7 "$g" && wait_until 10 ipoib_attached "$IF_A" "$g" || return 1
+	user_join u7 "$g" || return 1
+	wait_until $RECHECK not_attached "$IF_A" "$g"
+	tap_result $? "application joins after IPoIB: IPoIB detaches within the recheck"
+	rx0=$(rx_packets "$IF_A")
+	send_from_b "$g" $COUNT
+	check_eq "application joins after IPoIB: the application receives" \
+		"$(member_stop u7)" $COUNT
+	check_eq "application joins after IPoIB: IPoIB receives nothing" \
+		$(($(rx_packets "$IF_A") - rx0)) 0
+	member_stop s7 > /dev/null
+}
+
+[ "${UMCAST_UPSTREAM:-0}" = 1 ] && skip_all "beyond upstream only"
+[ -z "${UMCAST_IF_A:-}" ] || skip_all "needs softib's SA knobs"
+echo "TAP version 13"
+echo "1..14"
+fabric_setup || { echo "Bail out! fabric setup failed"; exit 1; }
+[ -r $OWNER_FILE ] || { echo "Bail out! not our IPoIB (no $OWNER_FILE)"; exit 1; }
+owner=$(cat $OWNER_FILE)
+diag "owner lookup: $owner"
+sc_own_groups || tap_result 1 "own groups scenario ran"
+sc_pending_join || tap_result 1 "pending join scenario ran"
+sc_siblings || tap_result 1 "siblings scenario ran"
+sc_off_list || tap_result 1 "off-list scenario ran"
+sc_skipped_send || tap_result 1 "skipped send scenario ran"
+if [ "$owner" = exact ]; then
+	sc_user_in_flight || tap_result 1 "in-flight scenario ran"
+	sc_user_later || tap_result 1 "late application scenario ran"
+else
+	for d in "application's join in flight is seen" \
+		"application joining later takes over" \
+		"  ...it receives" "  ...IPoIB receives nothing"; do
+		tap_result 0 "$d" "SKIP needs ib_core's member lookup (umcast_owner $owner)"
+	done
+fi
+exit $TAP_FAILED
