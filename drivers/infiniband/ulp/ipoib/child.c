@@ -173,10 +173,20 @@ static int ipoib_link_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
+/*
+ * Apply the attributes that act on a live interface: umcast, whose setter
+ * kicks the multicast task. Only for a registered device: rtnetlink frees
+ * one whose registration failed at once, work queued on it or not. The
+ * P_Key is bound before registration (ndo_init needs it) and the mode is
+ * only checked, so neither has a side effect to undo.
+ */
 static void ipoib_link_apply(struct net_device *ndev, struct nlattr *data[])
 {
 	struct ipoib_dev *priv = ipoib_priv(ndev);
 
+	ASSERT_RTNL();
+	if (WARN_ON_ONCE(ndev->reg_state != NETREG_REGISTERED))
+		return;
 	if (!data || !data[IFLA_IPOIB_UMCAST])
 		return;
 	ipoib_set_umcast(priv, nla_get_u16(data[IFLA_IPOIB_UMCAST]));
@@ -210,6 +220,7 @@ static int ipoib_link_newlink(struct net *src_net, struct net_device *ndev,
 {
 	struct net_device *parent;
 	u16 pkey;
+	int ret;
 
 	parent = ipoib_link_parent(src_net, tb, extack);
 	if (IS_ERR(parent))
@@ -220,8 +231,11 @@ static int ipoib_link_newlink(struct net *src_net, struct net_device *ndev,
 		pkey = ipoib_priv(parent)->pkey;
 
 	ipoib_child_bind(parent, ndev, pkey);
+	ret = register_netdevice(ndev);
+	if (ret)
+		return ret;
 	ipoib_link_apply(ndev, data);
-	return register_netdevice(ndev);
+	return 0;
 }
 
 static void ipoib_link_dellink(struct net_device *ndev, struct list_head *head)

@@ -127,23 +127,29 @@ static int ipoib_stop(struct net_device *ndev)
 }
 
 /**
- * ipoib_apply_mtu - make the device MTU follow the broadcast group
- * @priv: interface
+ * ipoib_apply_mtu - make the device MTU and its limit follow the group
+ * @priv: interface whose broadcast group set @priv->mcast_mtu
  *
- * Called from the multicast task, which must not block on RTNL.
+ * The largest MTU the device advertises (max_mtu, which the core checks
+ * before ndo_change_mtu) becomes the broadcast group's, so that what
+ * "ip -d link" reports is what "ip link set mtu" accepts; the MTU becomes
+ * the administrator's, within that limit. Called from the multicast task,
+ * which must not block on RTNL.
  *
  * Return: 0, or -EAGAIN if RTNL was busy and the caller should retry.
  */
 int ipoib_apply_mtu(struct ipoib_dev *priv)
 {
 	struct net_device *ndev = priv->ndev;
-	unsigned int mtu = min(priv->admin_mtu, priv->mcast_mtu);
+	unsigned int max = priv->mcast_mtu;
+	unsigned int mtu = min(priv->admin_mtu, max);
 
-	if (READ_ONCE(ndev->mtu) == mtu)
+	if (READ_ONCE(ndev->mtu) == mtu && READ_ONCE(ndev->max_mtu) == max)
 		return 0;
 	if (!rtnl_trylock())
 		return -EAGAIN;
 	if (ndev->reg_state == NETREG_REGISTERED) {
+		WRITE_ONCE(ndev->max_mtu, max);
 		priv->mtu_sync = true;
 		dev_set_mtu(ndev, mtu);
 		priv->mtu_sync = false;

@@ -9,6 +9,14 @@
  * NAPI disabled). The queue stops one slot before the ring fills and wakes
  * once half of it is free again. Each slot pins the address handle the send
  * uses until its completion.
+ *
+ * Ordering rule: a slot belongs to the completion side from its post until
+ * tx_tail passes it, and to the transmit side after. The completion side
+ * empties the slot and then advances tx_tail with smp_store_release(); the
+ * transmit side reads tx_tail with smp_load_acquire() before it fills the
+ * slot, so it never sees the slot free while the emptying (skb = NULL) is
+ * still to land. Slot contents travel the other way, from post to
+ * completion, ordered by the post and poll verbs themselves.
  */
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -20,7 +28,15 @@
 
 static unsigned int ipoib_tx_outstanding(struct ipoib_dev *priv)
 {
-	return READ_ONCE(priv->tx_head) - READ_ONCE(priv->tx_tail);
+	/* Pairs with ipoib_tx_advance_tail(): freed slots are empty. */
+	return READ_ONCE(priv->tx_head) - smp_load_acquire(&priv->tx_tail);
+}
+
+/* Hand the emptied slot at tx_tail back to the transmit side. */
+static void ipoib_tx_advance_tail(struct ipoib_dev *priv)
+{
+	/* Pairs with ipoib_tx_outstanding(): the slot is empty first. */
+	smp_store_release(&priv->tx_tail, priv->tx_tail + 1);
 }
 
 /**
@@ -259,7 +275,7 @@ static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
 		DEV_STATS_INC(priv->ndev, tx_errors);
 	ipoib_tx_release(priv, buf, true);
-	WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
+	ipoib_tx_advance_tail(priv);
 }
 
 static int ipoib_tx_process(struct ipoib_dev *priv, int budget)
@@ -324,7 +340,7 @@ void ipoib_tx_free(struct ipoib_dev *priv)
 		buf = &priv->tx_ring[priv->tx_tail % IPOIB_SENDQ_SIZE];
 		if (buf->skb)
 			ipoib_tx_release(priv, buf, false);
-		WRITE_ONCE(priv->tx_tail, priv->tx_tail + 1);
+		ipoib_tx_advance_tail(priv);
 	}
 }
 

@@ -5,8 +5,10 @@
  *
  * Resources are created when the netdev registers (the QPN is part of the
  * hardware address) and destroyed when it unregisters. Opening the interface
- * walks the QP from RESET to RTS and fills the receive ring; stopping moves it
- * to ERROR, reaps every flushed completion and returns it to RESET.
+ * fills the receive ring with the QP in INIT, walks it on to RTS and arms
+ * both CQs, polling at once what completed before the arm; stopping (or a
+ * failed start) moves the QP to ERROR, reaps every flushed completion and
+ * returns it to RESET.
  *
  * An address handle may be dropped by its path or group while sends still
  * use it, so it carries a kref; the last put queues it on a lock-free list
@@ -162,21 +164,26 @@ void ipoib_verbs_cleanup(struct ipoib_dev *priv)
 	kvfree(priv->rx_ring);
 }
 
+/* RESET to INIT: receives may be posted, no packet is taken yet. */
+static int ipoib_qp_to_init(struct ipoib_dev *priv)
+{
+	struct ib_qp_attr attr = {
+		.qp_state = IB_QPS_INIT,
+		.pkey_index = priv->pkey_index,
+		.port_num = priv->port,
+		.qkey = priv->qkey,
+	};
+
+	return ib_modify_qp(priv->qp, &attr, IB_QP_STATE | IB_QP_PKEY_INDEX |
+			    IB_QP_PORT | IB_QP_QKEY);
+}
+
+/* INIT to RTR, from which packets arrive, then to RTS. */
 static int ipoib_qp_to_rts(struct ipoib_dev *priv)
 {
-	struct ib_qp_attr attr = {};
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_RTR };
 	int ret;
 
-	attr.qp_state = IB_QPS_INIT;
-	attr.pkey_index = priv->pkey_index;
-	attr.port_num = priv->port;
-	attr.qkey = priv->qkey;
-	ret = ib_modify_qp(priv->qp, &attr, IB_QP_STATE | IB_QP_PKEY_INDEX |
-			   IB_QP_PORT | IB_QP_QKEY);
-	if (ret)
-		return ret;
-
-	attr.qp_state = IB_QPS_RTR;
 	ret = ib_modify_qp(priv->qp, &attr, IB_QP_STATE);
 	if (ret)
 		return ret;
@@ -194,33 +201,6 @@ static void ipoib_qp_reset(struct ipoib_dev *priv)
 		netdev_warn(priv->ndev, "cannot reset the QP\n");
 }
 
-/**
- * ipoib_qp_start - bring the QP to RTS and start both NAPIs
- * @priv: interface whose QP is in RESET
- *
- * Return: 0 or a negative errno; the QP is back in RESET on failure.
- */
-int ipoib_qp_start(struct ipoib_dev *priv)
-{
-	int ret;
-
-	lockdep_assert_held(&priv->state_mutex);
-	ret = ipoib_qp_to_rts(priv);
-	if (!ret)
-		ret = ipoib_rx_fill(priv);
-	if (ret) {
-		/* RESET discards posted receives; then free their buffers. */
-		ipoib_qp_reset(priv);
-		ipoib_rx_free(priv);
-		return ret;
-	}
-	napi_enable(&priv->rx_napi);
-	napi_enable(&priv->tx_napi);
-	ib_req_notify_cq(priv->recv_cq, IB_CQ_NEXT_COMP);
-	ib_req_notify_cq(priv->send_cq, IB_CQ_NEXT_COMP);
-	return 0;
-}
-
 static bool ipoib_qp_drained(struct ipoib_dev *priv)
 {
 	unsigned int i;
@@ -233,24 +213,21 @@ static bool ipoib_qp_drained(struct ipoib_dev *priv)
 	return true;
 }
 
-/**
- * ipoib_qp_stop - flush the QP and return it to RESET
- * @priv: interface whose QP was started by ipoib_qp_start()
- *
- * Every posted buffer is released when this returns.
+/*
+ * Move the QP to ERROR, which completes every posted work request with a
+ * flush error, reap those completions, and return the QP to RESET with
+ * every buffer released. The move to ERROR is what empties the queues:
+ * rdmavt, for one, leaves posted receives in place on a move to RESET.
+ * Both NAPIs are disabled.
  */
-void ipoib_qp_stop(struct ipoib_dev *priv)
+static void ipoib_qp_flush(struct ipoib_dev *priv)
 {
 	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
 	unsigned long deadline = jiffies + IPOIB_DRAIN_TIMEOUT;
 
-	lockdep_assert_held(&priv->state_mutex);
-	napi_disable(&priv->tx_napi);
-	napi_disable(&priv->rx_napi);
 	if (ib_modify_qp(priv->qp, &attr, IB_QP_STATE))
 		netdev_warn(priv->ndev, "cannot move the QP to error\n");
 
-	/* Flushed work requests complete with an error; reap them all. */
 	while (!ipoib_qp_drained(priv) && time_before(jiffies, deadline)) {
 		ipoib_rx_drain(priv);
 		ipoib_tx_drain(priv);
@@ -261,6 +238,68 @@ void ipoib_qp_stop(struct ipoib_dev *priv)
 	ipoib_tx_drain(priv);
 	ipoib_rx_free(priv);
 	ipoib_tx_free(priv);
+}
+
+/*
+ * Arm @cq and, if completions are already waiting, poll it now: receives
+ * complete on the unarmed CQ between the move to RTR and the arm, and with
+ * a plain NEXT_COMP they would wait for the next packet to raise an event.
+ */
+static void ipoib_cq_arm(struct ib_cq *cq, struct napi_struct *napi)
+{
+	if (ib_req_notify_cq(cq, IB_CQ_NEXT_COMP |
+			     IB_CQ_REPORT_MISSED_EVENTS) <= 0)
+		return;
+	/* Process context: the poll runs when bottom halves are enabled. */
+	local_bh_disable();
+	napi_schedule(napi);
+	local_bh_enable();
+}
+
+/**
+ * ipoib_qp_start - bring the QP to RTS and start both NAPIs
+ * @priv: interface whose QP is in RESET
+ *
+ * The receive ring is filled in INIT, so that no packet finds it short.
+ *
+ * Return: 0 or a negative errno; the QP is back in RESET on failure.
+ */
+int ipoib_qp_start(struct ipoib_dev *priv)
+{
+	int ret;
+
+	lockdep_assert_held(&priv->state_mutex);
+	ret = ipoib_qp_to_init(priv);
+	if (ret) {
+		ipoib_qp_reset(priv);
+		return ret;
+	}
+	ret = ipoib_rx_fill(priv);
+	if (!ret)
+		ret = ipoib_qp_to_rts(priv);
+	if (ret) {
+		ipoib_qp_flush(priv);
+		return ret;
+	}
+	napi_enable(&priv->rx_napi);
+	napi_enable(&priv->tx_napi);
+	ipoib_cq_arm(priv->recv_cq, &priv->rx_napi);
+	ipoib_cq_arm(priv->send_cq, &priv->tx_napi);
+	return 0;
+}
+
+/**
+ * ipoib_qp_stop - flush the QP and return it to RESET
+ * @priv: interface whose QP was started by ipoib_qp_start()
+ *
+ * Every posted buffer is released when this returns.
+ */
+void ipoib_qp_stop(struct ipoib_dev *priv)
+{
+	lockdep_assert_held(&priv->state_mutex);
+	napi_disable(&priv->tx_napi);
+	napi_disable(&priv->rx_napi);
+	ipoib_qp_flush(priv);
 }
 
 /**
