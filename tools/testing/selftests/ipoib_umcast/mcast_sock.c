@@ -7,7 +7,9 @@
  *
  * recv joins GROUP on IFNAME with IP_ADD_MEMBERSHIP (IPv4) or
  * IPV6_JOIN_GROUP (IPv6), which is what makes IPoIB join the group and
- * send IGMP/MLD reports, prints "joined", then counts datagrams until
+ * send IGMP/MLD reports, prints "joined group=GROUP if=IFNAME" (GROUP in
+ * its canonical text form, so that a caller waiting for this member's
+ * line cannot take an earlier member's for it), then counts datagrams until
  * SECONDS pass, COUNT arrive, or SIGTERM/SIGINT; it prints "received N".
  * When the first datagram arrives it prints "first_us N", the time since
  * just before the join: with someone streaming to the group, that is the
@@ -105,6 +107,22 @@ static int ms_join(int fd, const struct sockaddr_storage *ss, int ifindex)
 	}
 }
 
+/* The line that says the join is done, naming the group and interface. */
+static void ms_print_joined(const struct ms_opts *o,
+			    const struct sockaddr_storage *ss)
+{
+	char text[INET6_ADDRSTRLEN] = "?";
+	const void *addr;
+
+	if (ss->ss_family == AF_INET)
+		addr = &((const struct sockaddr_in *)ss)->sin_addr;
+	else
+		addr = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	inet_ntop(ss->ss_family, addr, text, sizeof(text));
+	printf("joined group=%s if=%s\n", text, o->ifname);
+	fflush(stdout);
+}
+
 static int ms_recv(const struct ms_opts *o, int ifindex)
 {
 	double end = o->seconds > 0 ? ms_now() + o->seconds : 0;
@@ -127,8 +145,7 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 		perror("mcast_sock: bind/join");
 		return 1;
 	}
-	printf("joined\n");
-	fflush(stdout);
+	ms_print_joined(o, &ss);
 	while (!ms_stop && (!o->count || received < o->count)) {
 		if (end && ms_now() >= end)
 			break;

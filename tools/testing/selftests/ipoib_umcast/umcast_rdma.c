@@ -16,8 +16,9 @@
  * -s  send COUNT datagrams to the group instead of receiving
  *
  * Output, one line each, flushed: "joined mgid=... mlid=... qpn=..." once
- * the join completed, then "received N" or "sent N" on exit. Exit status 0
- * on success, 1 on any error.
+ * the join completed, the MGID in full (eight groups of four hex digits,
+ * as softib's debugfs prints it), then "received N" or "sent N" on exit.
+ * Exit status 0 on success, 1 on any error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -161,10 +162,20 @@ static int umr_setup_qp(struct umr_ctx *c)
 	return ibv_req_notify_cq(c->cq, 0);
 }
 
+/* A GID as eight groups of four hex digits, never shortened with "::". */
+static void umr_format_gid(const uint8_t *raw, char *buf, size_t len)
+{
+	size_t i, at = 0;
+
+	for (i = 0; i < 16 && at < len; i += 2)
+		at += snprintf(buf + at, len - at, "%s%02x%02x", i ? ":" : "",
+			       raw[i], raw[i + 1]);
+}
+
 static int umr_join(struct umr_ctx *c, const char *local, const char *group)
 {
 	struct sockaddr_storage src;
-	char mgid[INET6_ADDRSTRLEN];
+	char mgid[40];
 
 	if (umr_parse_addr(local, &src) || umr_parse_addr(group, &c->group))
 		return -1;
@@ -185,7 +196,7 @@ static int umr_join(struct umr_ctx *c, const char *local, const char *group)
 	}
 	if (umr_wait_event(c, RDMA_CM_EVENT_MULTICAST_JOIN))
 		return -1;
-	inet_ntop(AF_INET6, c->ud.ah_attr.grh.dgid.raw, mgid, sizeof(mgid));
+	umr_format_gid(c->ud.ah_attr.grh.dgid.raw, mgid, sizeof(mgid));
 	printf("joined mgid=%s mlid=0x%x qpn=0x%x qkey=0x%x\n", mgid,
 	       c->ud.ah_attr.dlid, c->id->qp->qp_num, c->ud.qkey);
 	fflush(stdout);
