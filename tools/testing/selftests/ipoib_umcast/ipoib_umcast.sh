@@ -51,8 +51,6 @@ check_eq() {	# check_eq DESC GOT WANT
 
 beyond() { [ "${UMCAST_UPSTREAM:-0}" != 1 ]; }
 
-not_attached() { ! ipoib_attached "$@"; }
-
 # umcast 0: IPoIB attaches even though userspace holds the group.
 sc_umcast_off() {
 	local g=239.77.0.1
