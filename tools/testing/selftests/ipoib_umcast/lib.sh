@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for ipoib_umcast.sh: TAP, fabric setup, MGIDs and the two
-# witnesses (softib's ground truth in debugfs, and traffic).
+# Helpers for ipoib_umcast.sh: TAP, fabric setup, MGIDs, the background
+# members and the two witnesses (softib's ground truth in debugfs, and
+# traffic).
 #
 # Fabric: host A is the current network namespace, host B a namespace
 # "umc_b". With UMCAST_IF_A and UMCAST_IF_B set (two IPoIB interfaces on
@@ -112,6 +113,30 @@ carrier() {	# carrier IF [NETNS]
 	ip ${2:+-n "$2"} link show dev "$1" 2>/dev/null | grep -q LOWER_UP
 }
 
+# if_ibdev IF: the IB device under IF. A P_Key child's is its parent's,
+# "ip link" names it after the "@" (stock IPoIB gives a child made through
+# netlink neither a device link nor a "parent" file).
+if_ibdev() {
+	local ifc=$1 want d
+
+	[ -e "/sys/class/net/$ifc/device" ] ||
+		ifc=$(ip -o link show dev "$ifc" |
+		      sed -n 's/^[0-9]*: [^@:]*@\([^:]*\):.*/\1/p')
+	[ -n "$ifc" ] && [ -e "/sys/class/net/$ifc/device" ] || return 1
+	want=$(readlink -f "/sys/class/net/$ifc/device")
+	for d in /sys/class/infiniband/*; do
+		[ "$(readlink -f "$d/device")" = "$want" ] || continue
+		basename "$d"
+		return 0
+	done
+	return 1
+}
+
+# addr_if ADDR: the interface (current namespace) that has address ADDR.
+addr_if() {
+	ip -o addr show to "$1" | awk '{ print $2; exit }' | grep .
+}
+
 # The IPoIB QPN of IF, from its hardware address (bytes 1-3), as softib
 # prints it.
 ipoib_qpn() {
@@ -149,15 +174,39 @@ mgid_of() {
 	fi
 }
 
-# ipoib_attached IF GROUP: softib says IF's IPoIB QP is attached to GROUP.
-ipoib_attached() {
-	grep -q "qpn=$(ipoib_qpn "$1") mgid=$(mgid_of "$2" "$1") " \
-		$SOFTIB_DBG/attach
+# attach_line IF GROUP: the start of the line of softib's attach table that
+# says IF's IPoIB QP is attached to GROUP, as a grep pattern. QP numbers
+# are per device (both softib devices hand out the same ones), so it names
+# IF's device too. Fails when IF's device or QPN cannot be found.
+attach_line() {
+	local dev qpn
+
+	dev=$(if_ibdev "$1") && qpn=$(ipoib_qpn "$1") && [ -n "$qpn" ] ||
+		{ echo "# no IB device or QPN for $1" >&2; return 1; }
+	echo "^dev=$dev port=[0-9]* qpn=$qpn mgid=$(mgid_of "$2" "$1") "
 }
 
-# Number of QPs of any kind attached to GROUP (IPoIB's and userspace's).
+# ipoib_attached IF GROUP: softib says IF's IPoIB QP is attached to GROUP.
+ipoib_attached() {
+	local re
+
+	re=$(attach_line "$1" "$2") && grep -q "$re" $SOFTIB_DBG/attach
+}
+
+# not_attached IF GROUP: softib says IF's IPoIB QP is not attached to it.
+not_attached() {
+	local re
+
+	re=$(attach_line "$1" "$2") && ! grep -q "$re" $SOFTIB_DBG/attach
+}
+
+# attached_qps IF GROUP: how many QPs of any kind (IPoIB's and userspace's)
+# on IF's device are attached to GROUP.
 attached_qps() {
-	grep -c "mgid=$(mgid_of "$2" "$1") " $SOFTIB_DBG/attach
+	local dev
+
+	dev=$(if_ibdev "$1") || return 1
+	grep -c "^dev=$dev .* mgid=$(mgid_of "$2" "$1") " $SOFTIB_DBG/attach
 }
 
 rx_packets() { cat "/sys/class/net/$1/statistics/rx_packets"; }
@@ -165,29 +214,72 @@ rx_packets() { cat "/sys/class/net/$1/statistics/rx_packets"; }
 umcast_set() { echo "$2" > "/sys/class/net/$1/umcast"; }
 
 # Background members on host A. Each writes its output to a file named
-# after the member, and its "joined" line once the join completed.
+# after the member, and a "joined" line naming its group once the join
+# completed. The files are reused (a member of the same name in an earlier
+# scenario, or earlier in this one), so member_start empties the file
+# before the member exists, and the joins wait for the line naming their
+# own group: a line left by an earlier member must never pass for this
+# one's, or the test goes on before the member has joined.
+
+# member_start NAME CMD...: run CMD in the background as member NAME.
+member_start() {
+	local name=$1
+	shift
+	: > "$UMC_TMP/$name"
+	"$@" >> "$UMC_TMP/$name" 2>&1 &
+	eval "PID_$name=$!"
+}
+
+# has_line FILE WORDS: FILE has a line that is WORDS, or WORDS and more
+# words after a space (WORDS taken literally).
+has_line() {
+	awk -v p="$2" '$0 == p || index($0, p " ") == 1 { found = 1; exit }
+		END { exit !found }' "$1"
+}
+
+# member_wait NAME SECONDS WORDS: wait for the member's line WORDS.
+member_wait() {
+	wait_until "$2" has_line "$UMC_TMP/$1" "$3" && return 0
+	echo "# $1: no line \"$3\" within $2 s; its output:" >&2
+	sed "s/^/# $1: /" "$UMC_TMP/$1" >&2
+	return 1
+}
+
 user_join() {	# user_join NAME GROUP [LOCAL_ADDR]
-	local addr=${3:-$ADDR_A}
+	local addr=${3:-$ADDR_A} ifc
 	[[ $2 == *:* ]] && addr=${3:-$ADDR6_A}
-	./umcast_rdma -b "$addr" -m "$2" > "$UMC_TMP/$1" 2>&1 &
-	eval "PID_$1=$!"
-	wait_until 15 grep -q '^joined' "$UMC_TMP/$1" ||
-		{ diag "$(cat "$UMC_TMP/$1")"; return 1; }
+	ifc=$(addr_if "$addr") ||
+		{ echo "# $1: no interface has $addr" >&2; return 1; }
+	member_start "$1" ./umcast_rdma -b "$addr" -m "$2"
+	member_wait "$1" 15 "joined mgid=$(mgid_of "$2" "$ifc")"
 }
 
 sock_join() {	# sock_join NAME GROUP [IF]
-	./mcast_sock recv -i "${3:-$IF_A}" -g "$2" > "$UMC_TMP/$1" 2>&1 &
-	eval "PID_$1=$!"
-	wait_until 5 grep -q '^joined' "$UMC_TMP/$1" ||
-		{ sed "s/^/# $1: /" "$UMC_TMP/$1" >&2; return 1; }
+	local ifc=${3:-$IF_A}
+	member_start "$1" ./mcast_sock recv -i "$ifc" -g "$2"
+	member_wait "$1" 5 "joined group=$2 if=$ifc"
 }
 
-# member_stop NAME: end a member; prints how many datagrams it received.
+# member_count NAME: how many datagrams the member has counted so far (its
+# last "count" line, or its final "received" line).
+member_count() {
+	local n
+
+	n=$(sed -n 's/^\(count\|received\) //p' "$UMC_TMP/$1" | tail -n 1)
+	echo "${n:-0}"
+}
+
+member_has() { [ "$(member_count "$1")" -ge "$2" ]; }	# member_has NAME N
+
+# member_stop NAME [WANT]: end a member, once it has counted WANT datagrams
+# (or 10 s, times VM_SLOW, went by without); prints how many it received.
 # Often called in a command substitution (a subshell, which cannot wait
 # for the member), so it watches for the member's last line instead.
 member_stop() {
 	local pid
 	eval "pid=\$PID_$1"
+	[ -z "${2:-}" ] ||
+		wait_until $((10 * ${VM_SLOW:-1})) member_has "$1" "$2"
 	kill "$pid" 2>/dev/null
 	wait_until 10 grep -q '^received ' "$UMC_TMP/$1"
 	grep -q '^received ' "$UMC_TMP/$1" ||
@@ -195,11 +287,26 @@ member_stop() {
 	sed -n 's/^received //p' "$UMC_TMP/$1"
 }
 
-# send_from_b GROUP COUNT [IF]: paced datagrams from host B, at 2000/s or
-# that divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm),
-# then a second (times VM_SLOW) for the last of them to arrive.
-send_from_b() {
-	ip netns exec $NS_B ./mcast_sock send -i "${3:-$IF_B}" -g "$1" -c "$2" \
+# b_send IF GROUP COUNT: paced datagrams from host B, at 2000/s or that
+# divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm).
+b_send() {
+	ip netns exec $NS_B ./mcast_sock send -i "$1" -g "$2" -c "$3" \
 		-r $((2000 / ${VM_SLOW:-1})) > /dev/null
-	sleep "${VM_SLOW:-1}"
+}
+
+# send_from_b MEMBER GROUP COUNT [IF]: COUNT datagrams from host B to
+# GROUP, the first alone: the rest follow once MEMBER (on host A) counted
+# it. B's IPoIB keeps only 64 datagrams while it joins a group to send,
+# so a stream that does not wait for that join loses its head whenever
+# the join is slow (a loaded host). It returns once all are sent;
+# "member_stop NAME COUNT" waits for them to arrive, so checks that none
+# arrived elsewhere belong after that.
+send_from_b() {
+	local ifc=${4:-$IF_B} n0
+
+	n0=$(member_count "$1")
+	b_send "$ifc" "$2" 1
+	wait_until $((10 * ${VM_SLOW:-1})) member_has "$1" $((n0 + 1)) ||
+		echo "# $1 did not get the first datagram to $2" >&2
+	[ "$3" -le 1 ] || b_send "$ifc" "$2" $(($3 - 1))
 }

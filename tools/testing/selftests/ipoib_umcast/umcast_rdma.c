@@ -16,8 +16,11 @@
  * -s  send COUNT datagrams to the group instead of receiving
  *
  * Output, one line each, flushed: "joined mgid=... mlid=... qpn=..." once
- * the join completed, then "received N" or "sent N" on exit. Exit status 0
- * on success, 1 on any error.
+ * the join completed, the MGID in full (eight groups of four hex digits,
+ * as softib's debugfs prints it), then "received N" or "sent N" on exit.
+ * While receiving, "count N" when N changed, at most every 100 ms, so that
+ * a caller can wait for the datagrams it sent to arrive. Exit status 0 on
+ * success, 1 on any error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,6 +61,8 @@ struct umr_ctx {
 	struct sockaddr_storage group;
 	struct rdma_ud_param ud;	/* from the MULTICAST_JOIN event */
 	unsigned long received;
+	unsigned long reported;		/* the last "count" printed */
+	double reported_at;
 	unsigned long sent;
 };
 
@@ -161,10 +166,20 @@ static int umr_setup_qp(struct umr_ctx *c)
 	return ibv_req_notify_cq(c->cq, 0);
 }
 
+/* A GID as eight groups of four hex digits, never shortened with "::". */
+static void umr_format_gid(const uint8_t *raw, char *buf, size_t len)
+{
+	size_t i, at = 0;
+
+	for (i = 0; i < 16 && at < len; i += 2)
+		at += snprintf(buf + at, len - at, "%s%02x%02x", i ? ":" : "",
+			       raw[i], raw[i + 1]);
+}
+
 static int umr_join(struct umr_ctx *c, const char *local, const char *group)
 {
 	struct sockaddr_storage src;
-	char mgid[INET6_ADDRSTRLEN];
+	char mgid[40];
 
 	if (umr_parse_addr(local, &src) || umr_parse_addr(group, &c->group))
 		return -1;
@@ -188,7 +203,7 @@ static int umr_join(struct umr_ctx *c, const char *local, const char *group)
 	fflush(stdout);
 	if (umr_wait_event(c, RDMA_CM_EVENT_MULTICAST_JOIN))
 		return -1;
-	inet_ntop(AF_INET6, c->ud.ah_attr.grh.dgid.raw, mgid, sizeof(mgid));
+	umr_format_gid(c->ud.ah_attr.grh.dgid.raw, mgid, sizeof(mgid));
 	printf("joined mgid=%s mlid=0x%x qpn=0x%x qkey=0x%x\n", mgid,
 	       c->ud.ah_attr.dlid, c->id->qp->qp_num, c->ud.qkey);
 	fflush(stdout);
@@ -243,6 +258,19 @@ static double umr_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The running count: "count N" when N changed, at most every 100 ms. */
+static void umr_report(struct umr_ctx *c)
+{
+	double now = umr_now();
+
+	if (c->received == c->reported || now - c->reported_at < 0.1)
+		return;
+	printf("count %lu\n", c->received);
+	fflush(stdout);
+	c->reported = c->received;
+	c->reported_at = now;
+}
+
 static int umr_receive(struct umr_ctx *c, double seconds, unsigned long count)
 {
 	double end = seconds > 0 ? umr_now() + seconds : 0;
@@ -250,6 +278,7 @@ static int umr_receive(struct umr_ctx *c, double seconds, unsigned long count)
 	while (!umr_stop && (!count || c->received < count)) {
 		if (end && umr_now() >= end)
 			break;
+		umr_report(c);
 		if (umr_wait_cq(c, 100))
 			return -1;
 	}

@@ -65,7 +65,7 @@ mcast_start() {
 			> $RECV_OUT &
 	fi
 	RECV_PID=$!
-	wait_for 10 grep -qx joined $RECV_OUT
+	wait_for 10 grep -qxF "joined group=$2 if=$1" $RECV_OUT
 }
 
 # mcast_send NETNS IF GROUP: 20 datagrams at 100/s, then the receiver's count
