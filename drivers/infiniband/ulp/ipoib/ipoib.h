@@ -186,6 +186,8 @@ enum ipoib_mc_owner {
  *	another client of the port holds the group; written by the task
  * @settle_until: until then our own released membership may still show
  *	in the group record (fallback owner lookup); written by the task
+ * @umcast_release: give up the full membership once complete, to decide
+ *	again (fallback owner lookup, after a write of 1); task only
  */
 struct ipoib_mcast {
 	struct list_head node;
@@ -207,6 +209,7 @@ struct ipoib_mcast {
 	unsigned long retry_at;
 	bool umcast_skip;
 	unsigned long settle_until;
+	bool umcast_release;
 };
 
 /**

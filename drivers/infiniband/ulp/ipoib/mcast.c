@@ -649,21 +649,27 @@ static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
 /*
  * umcast was set to 1. The exact owner lookup sees others whatever we
  * hold, so deciding again is enough. The fallback sees nobody else in a
- * group we are a full member of: give up our full memberships, joins in
- * flight included, and let each group's record settle before it is
- * decided (ipoib_mcast_owner() answers "unsure" until then).
+ * group we are a full member of: mark our full memberships, joins in
+ * flight included, and give each up once it is complete (a join in flight
+ * when it completes), letting its record settle before it is decided
+ * again (ipoib_mcast_owner() answers "unsure" until then).
  */
 static void ipoib_mcast_umcast_reset(struct ipoib_dev *priv)
 {
+	bool reset = test_and_clear_bit(IPOIB_FLAG_UMCAST_RESET, &priv->flags);
 	struct ipoib_mcast *mc;
 
-	if (!test_and_clear_bit(IPOIB_FLAG_UMCAST_RESET, &priv->flags) ||
-	    !test_bit(IPOIB_FLAG_UMCAST, &priv->flags) || ipoib_owner_exact)
+	if (ipoib_owner_exact)
 		return;
 	list_for_each_entry(mc, &priv->groups, node) {
-		if (mc == priv->bcast || !(mc->join_state & IPOIB_JOIN_FULL))
+		if (mc == priv->bcast || !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
+			continue;
+		if (reset && (mc->join_state & IPOIB_JOIN_FULL))
+			mc->umcast_release = true;
+		if (!mc->umcast_release || mc->state != IPOIB_MC_FULL)
 			continue;
 		ipoib_mcast_leave(priv, mc);
+		mc->umcast_release = false;
 		mc->settle_until = jiffies + IPOIB_UMCAST_SETTLE;
 	}
 }
