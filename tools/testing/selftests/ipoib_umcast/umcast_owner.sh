@@ -59,8 +59,6 @@ tx_reached() { [ "$(tx_packets "$1")" -ge "$2" ]; }
 rx_b() { ip netns exec $NS_B cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
 
 
-not_attached() { ! ipoib_attached "$@"; }
-
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
 # longest_gap IF SECONDS GROUP...: sample softib's attach table for
@@ -112,24 +110,22 @@ sc_own_groups() {
 }
 
 # 2. A full join in flight when 1 is written is decided once it completes.
-#    The application asks first and the SA holds its join, so IPoIB's
-#    join (umcast still 0) waits behind it in ib_core.
+#    The application asks first and the SA holds its join (10 s), so
+#    IPoIB's join (umcast still 0) waits behind it in ib_core.
 sc_pending_join() {
 	local g=239.78.0.2
 
 	umcast_set "$IF_A" 0
-	knob sa_delay_ms $((4000 * S)) && knob sa_delay_joins 10
-	./umcast_rdma -b $ADDR_A -m "$g" > "$UMC_TMP/u2" 2>&1 &
-	PID_u2=$!
-	wait_until $((5 * S)) grep -q '^join requested' "$UMC_TMP/u2" ||
-		{ diag "application: $(cat "$UMC_TMP/u2")"; return 1; }
+	# Long enough for a loaded host to start the socket meanwhile.
+	knob sa_delay_ms $((10000 * S)) && knob sa_delay_joins 10
+	member_start u2 ./umcast_rdma -b $ADDR_A -m "$g"
+	member_wait u2 $((5 * S)) "join requested" || return 1
 	sock_join s2 "$g" || { diag "socket join failed"; return 1; }
 	wait_until 5 state_is "$IF_A" "$g" pending ||
 		{ diag "IPoIB's join was not in flight: $(our_state "$IF_A" "$g")"; return 1; }
 	umcast_set "$IF_A" 1
 	knob sa_delay_joins 0
-	wait_until $((15 * S)) grep -q '^joined' "$UMC_TMP/u2" ||
-		{ diag "application: $(cat "$UMC_TMP/u2")"; return 1; }
+	member_wait u2 $((20 * S)) "joined mgid=$(mgid_of "$g" "$IF_A")" || return 1
 	wait_until $((RECHECK + 3 * S)) not_attached "$IF_A" "$g"
 	tap_result $? "full join in flight when umcast is set: decided once done, IPoIB not attached" ||
 		diag "IPoIB: $(grep "$(mgid_of "$g" "$IF_A")" "/sys/kernel/debug/ipoib/${IF_A}_mcg")"
@@ -155,14 +151,14 @@ sc_siblings() {
 	wait_until 10 ipoib_attached "$CHILD" "$g"
 	tap_result $? "same-P_Key child: its IPoIB QP attaches although the parent holds the group"
 	rx_p=$(rx_packets "$IF_A") rx_c=$(rx_packets "$CHILD")
-	send_from_b "$g" $COUNT
+	send_from_b c3 "$g" $COUNT
+	member_stop c3 $((2 * COUNT)) > /dev/null
 	rx_p=$(($(rx_packets "$IF_A") - rx_p)) rx_c=$(($(rx_packets "$CHILD") - rx_c))
 	[ $rx_p -ge $COUNT ]
 	tap_result $? "siblings: the parent's IPoIB receives the stream ($rx_p of $COUNT)"
 	[ $rx_c -ge $COUNT ]
 	tap_result $? "siblings: the child's IPoIB receives the stream ($rx_c of $COUNT)"
 	member_stop p3 > /dev/null
-	member_stop c3 > /dev/null
 	ip link del "$CHILD"
 	CHILD=
 }
@@ -196,10 +192,8 @@ sc_skipped_send() {
 	umcast_set "$IF_A" 1
 	user_join u5 "$g" && sock_join s5 "$g" || return 1
 	wait_until 5 state_is "$IF_A" "$g" skipped || return 1
-	ip netns exec $NS_B ./mcast_sock recv -i "$IF_B" -g "$g" \
-		> "$UMC_TMP/b5" 2>&1 &
-	PID_b5=$!
-	wait_until 5 grep -q '^joined' "$UMC_TMP/b5" || return 1
+	member_start b5 ip netns exec $NS_B ./mcast_sock recv -i "$IF_B" -g "$g"
+	member_wait b5 5 "joined group=$g if=$IF_B" || return 1
 	rx0=$(rx_b)
 	./mcast_sock send -i "$IF_A" -g "$g" -c 20 -r 100 > /dev/null
 	wait_until $((2 * S)) rx_b_reached $((rx0 + 20))
@@ -217,20 +211,21 @@ sc_user_in_flight() {
 	umcast_set "$IF_A" 1
 	./mcast_sock send -i "$IF_A" -g "$g" -c 1 -r 10 > /dev/null
 	wait_until 5 state_is "$IF_A" "$g" sendonly || return 1
-	knob sa_delay_ms $((3000 * S)) && knob sa_delay_joins 10
-	./umcast_rdma -b $ADDR_A -m "$g" > "$UMC_TMP/u6" 2>&1 &
-	PID_u6=$!
+	knob sa_delay_ms $((10000 * S)) && knob sa_delay_joins 10
+	member_start u6 ./umcast_rdma -b $ADDR_A -m "$g"
 	# ib_core has the application's join; the SA holds it for a while.
-	wait_until $((5 * S)) grep -q '^join requested' "$UMC_TMP/u6" || return 1
+	member_wait u6 $((5 * S)) "join requested" || return 1
 	knob sa_delay_joins 0
 	sock_join s6 "$g" || return 1
-	grep -q '^joined' "$UMC_TMP/u6" &&
-		diag "the application's join was not in flight any more"
-	wait_until 15 grep -q '^joined' "$UMC_TMP/u6" || return 1
-	wait_until $((RECHECK)) ipoib_attached "$IF_A" "$g"
+	# While the application's join is still at the SA, IPoIB must not
+	# attach (the recheck after the join completes would hide it).
+	wait_until $RECHECK ipoib_attached "$IF_A" "$g"
 	tx=$?
+	! has_line "$UMC_TMP/u6" joined ||
+		{ diag "the application's join was not in flight any more"; return 1; }
 	[ $tx != 0 ]
 	tap_result $? "application's join in flight while IPoIB is send-only: IPoIB does not attach"
+	member_wait u6 $((20 * S)) "joined mgid=$(mgid_of "$g" "$IF_A")" || return 1
 	member_stop s6 > /dev/null
 	member_stop u6 > /dev/null
 	knob sa_delay_joins 0
@@ -247,9 +242,9 @@ sc_user_later() {
 	wait_until $RECHECK not_attached "$IF_A" "$g"
 	tap_result $? "application joins after IPoIB: IPoIB detaches within the recheck"
 	rx0=$(rx_packets "$IF_A")
-	send_from_b "$g" $COUNT
+	send_from_b u7 "$g" $COUNT
 	check_eq "application joins after IPoIB: the application receives" \
-		"$(member_stop u7)" $COUNT
+		"$(member_stop u7 $COUNT)" $COUNT
 	check_eq "application joins after IPoIB: IPoIB receives nothing" \
 		$(($(rx_packets "$IF_A") - rx0)) 0
 	member_stop s7 > /dev/null
