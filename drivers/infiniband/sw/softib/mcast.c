@@ -79,23 +79,33 @@ static void softib_mc_free(struct softib_mc_group *grp)
 	kfree(grp);
 }
 
-static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
+static struct softib_mc_group *softib_mc_group_new(const struct softib_mc_rec *rec,
+						   bool permanent)
 {
 	struct softib_mc_group *grp;
 	int mlid;
 
 	grp = kzalloc(sizeof(*grp), GFP_KERNEL);
 	if (!grp)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	mlid = softib_fabric_alloc_mlid();
 	if (mlid < 0) {
 		kfree(grp);
-		return mlid;
+		return ERR_PTR(mlid);
 	}
 	grp->rec = *rec;
 	grp->rec.mlid = mlid;
 	grp->permanent = permanent;
 	INIT_LIST_HEAD(&grp->members);
+	return grp;
+}
+
+static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
+{
+	struct softib_mc_group *grp = softib_mc_group_new(rec, permanent);
+
+	if (IS_ERR(grp))
+		return PTR_ERR(grp);
 	spin_lock(&softib_mc_lock);
 	if (softib_mc_by_mgid(&rec->mgid)) {
 		spin_unlock(&softib_mc_lock);
@@ -104,7 +114,7 @@ static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
 	}
 	list_add_tail(&grp->list, &softib_mc_groups);
 	spin_unlock(&softib_mc_lock);
-	return mlid;
+	return 0;
 }
 
 /**
@@ -133,7 +143,7 @@ int softib_mc_add_broadcast(u16 pkey)
 	rec.mgid.raw[5] = pkey & 0xff;
 	memset(&rec.mgid.raw[12], 0xff, 4);
 	ret = softib_mc_insert(&rec, true);
-	return ret == -EEXIST ? 0 : min(ret, 0);
+	return ret == -EEXIST ? 0 : ret;
 }
 
 /**
@@ -158,59 +168,83 @@ int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec)
 	return ret;
 }
 
-/**
- * softib_mc_create - create a group on behalf of a join
- * @rec: attributes; @rec->mlid is set on success
- *
- * Return: 0, -EEXIST or another negative errno.
+/*
+ * The part of a join done under the lock: check that the requester is
+ * still there, find the group or publish @fresh as it, add the member.
+ * What is used of @fresh and @new is taken (the pointers set to NULL).
  */
-int softib_mc_create(struct softib_mc_rec *rec)
+static int softib_mc_join_locked(struct softib_mc_rec *rec,
+				 struct softib_mc_group **fresh,
+				 struct softib_mc_member **new,
+				 const struct softib_port_ref *who,
+				 u8 *join_state)
 {
-	int mlid = softib_mc_insert(rec, false);
+	struct softib_mc_group *grp;
+	struct softib_mc_member *m;
 
-	if (mlid < 0)
-		return mlid;
-	rec->mlid = mlid;
+	lockdep_assert_held(&softib_mc_lock);
+	/* softib_mc_port_gone() of the port would come after us, or before */
+	if (!softib_port_ref_live(who))
+		return -ENODEV;
+	grp = softib_mc_by_mgid(&rec->mgid);
+	if (grp && *fresh)
+		return -EEXIST;
+	if (!grp && !*fresh)
+		return -ENOENT;
+	if (!grp) {
+		grp = *fresh;
+		*fresh = NULL;
+		list_add_tail(&grp->list, &softib_mc_groups);
+		rec->mlid = grp->rec.mlid;
+	}
+	m = softib_mc_member(grp, &who->gid);
+	if (!m) {
+		m = *new;
+		*new = NULL;
+		m->gid = who->gid;
+		list_add_tail(&m->list, &grp->members);
+	}
+	m->lid = who->lid;
+	m->join_state |= *join_state;
+	*join_state = m->join_state;
 	return 0;
 }
 
 /**
- * softib_mc_join - add join state bits for a port
- * @mgid: the group
- * @port_gid: the joining port
- * @lid: its LID
+ * softib_mc_join - add join state bits for a port, creating the group
+ * @rec: the group; with @create its attributes, and @rec->mlid is set
+ * @create: create the group, which must not exist
+ * @who: the joining port, as it was when it sent the join
  * @join_state: bits to add; on return the port's resulting join state
  *
- * Return: 0, -ENOENT if the group does not exist, or -ENOMEM.
+ * Nothing changes if @who is no longer live (softib_port_ref_live()): a
+ * join from a port that went down or away must not leave a member, or a
+ * group, behind.
+ *
+ * Return: 0, -ENODEV if @who is gone, -ENOENT if the group does not
+ * exist, -EEXIST if it exists and @create is set, or -ENOMEM.
  */
-int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
-		   u32 lid, u8 *join_state)
+int softib_mc_join(struct softib_mc_rec *rec, bool create,
+		   const struct softib_port_ref *who, u8 *join_state)
 {
-	struct softib_mc_member *m, *new;
-	struct softib_mc_group *grp;
-	int ret = 0;
+	struct softib_mc_group *fresh = NULL;
+	struct softib_mc_member *new;
+	int ret;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
+	if (create) {
+		fresh = softib_mc_group_new(rec, false);
+		if (IS_ERR(fresh)) {
+			kfree(new);
+			return PTR_ERR(fresh);
+		}
+	}
 	spin_lock(&softib_mc_lock);
-	grp = softib_mc_by_mgid(mgid);
-	if (!grp) {
-		ret = -ENOENT;
-		goto out;
-	}
-	m = softib_mc_member(grp, port_gid);
-	if (!m) {
-		m = new;
-		new = NULL;
-		m->gid = *port_gid;
-		list_add_tail(&m->list, &grp->members);
-	}
-	m->lid = lid;
-	m->join_state |= *join_state;
-	*join_state = m->join_state;
-out:
+	ret = softib_mc_join_locked(rec, &fresh, &new, who, join_state);
 	spin_unlock(&softib_mc_lock);
+	softib_mc_free(fresh);
 	kfree(new);
 	return ret;
 }
@@ -218,14 +252,18 @@ out:
 /**
  * softib_mc_leave - remove join state bits of a port
  * @mgid: the group
- * @port_gid: the leaving port
+ * @who: the leaving port, as it was when it sent the leave
  * @join_state: bits to remove; on return the port's remaining join state
  *
- * The member goes when no bit is left, a non-permanent group with it.
+ * The member goes when no bit is left, a non-permanent group with it.  A
+ * leave from a port that went down or away changes nothing: its
+ * memberships went with it, and a port now in its place is not bound by
+ * what the old one asked.
  *
- * Return: 0, or -ENOENT if the port is not a member.
+ * Return: 0, -ENODEV if @who is gone, or -ENOENT if the port is not a
+ * member.
  */
-int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state)
 {
 	struct softib_mc_group *grp, *dead = NULL;
@@ -234,8 +272,10 @@ int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
 
 	spin_lock(&softib_mc_lock);
 	grp = softib_mc_by_mgid(mgid);
-	if (grp)
-		m = softib_mc_member(grp, port_gid);
+	if (!softib_port_ref_live(who))
+		ret = -ENODEV;
+	else if (grp)
+		m = softib_mc_member(grp, &who->gid);
 	if (m) {
 		m->join_state &= ~*join_state;
 		*join_state = m->join_state;

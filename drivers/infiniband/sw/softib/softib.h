@@ -62,6 +62,9 @@ struct softib_port_stats {
  * @lid: LID on the virtual subnet, fixed for the port's lifetime
  * @guid: port GUID
  * @state: IB_PORT_ACTIVE or IB_PORT_DOWN
+ * @epoch: a subnet-wide unique number, new when the port is created and
+ *	each time it goes down; a request the SA got in an earlier epoch is
+ *	stale (see struct softib_port_ref)
  * @mtu: active MTU (enum ib_mtu)
  * @pkeys: P_Key table handed to rdmavt, index 0 is the default P_Key
  * @stats: counters
@@ -73,9 +76,27 @@ struct softib_port {
 	u32 lid;
 	u64 guid;
 	enum ib_port_state state;
+	u32 epoch;
 	enum ib_mtu mtu;
 	u16 pkeys[SOFTIB_NPKEYS];
 	struct softib_port_stats stats;
+};
+
+/**
+ * struct softib_port_ref - a port as it was when it sent a request
+ * @gid: its port GID
+ * @lid: its LID
+ * @epoch: its epoch then
+ *
+ * The SA handles requests later, and in the meantime the port may have
+ * gone down (and come back) or been deleted, its LID and even its GUID
+ * reused by a new device.  The reference is live only while the port at
+ * @lid has @gid, is ACTIVE and is still in @epoch.
+ */
+struct softib_port_ref {
+	union ib_gid gid;
+	u32 lid;
+	u32 epoch;
 };
 
 /**
@@ -251,6 +272,9 @@ int softib_port_guid(struct rvt_dev_info *rdi, struct rvt_ibport *rvp,
 int softib_port_shut_down(struct rvt_dev_info *rdi, u32 port_num);
 void softib_port_announce(struct softib_dev *sdev);
 int softib_pkey_index(const struct softib_port *port, u16 pkey);
+bool softib_port_get_ref(struct softib_port *port, struct softib_port_ref *ref);
+struct softib_port *softib_port_from_ref(const struct softib_port_ref *ref);
+bool softib_port_ref_live(const struct softib_port_ref *ref);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);
@@ -314,10 +338,9 @@ int softib_mc_init(void);
 void softib_mc_exit(void);
 int softib_mc_add_broadcast(u16 pkey);
 int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec);
-int softib_mc_create(struct softib_mc_rec *rec);
-int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
-		   u32 lid, u8 *join_state);
-int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+int softib_mc_join(struct softib_mc_rec *rec, bool create,
+		   const struct softib_port_ref *who, u8 *join_state);
+int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state);
 void softib_mc_port_gone(u32 lid);
 int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max);
