@@ -320,13 +320,14 @@ void softib_mc_port_gone(u32 lid)
 }
 
 /**
- * softib_mc_receivers - LIDs of the full members of a group
+ * softib_mc_receivers - LIDs of the members of a group that receive
  * @mlid: the group's MLID
  * @mgid: filled with the group's MGID
  * @lids: array filled with member LIDs
  * @max: size of @lids
  *
- * Send-only members (join state 0x8 alone) do not receive.
+ * Full members and non-members receive (SOFTIB_JOIN_RECEIVE); send-only
+ * members, full (0x8) or not (0x4), do not.
  *
  * Return: number of LIDs stored, or -ENOENT if no group has @mlid.
  */
@@ -343,7 +344,7 @@ int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max)
 		*mgid = grp->rec.mgid;
 		n = 0;
 		list_for_each_entry(m, &grp->members, list)
-			if ((m->join_state & 0x1) && n < max)
+			if ((m->join_state & SOFTIB_JOIN_RECEIVE) && n < max)
 				lids[n++] = m->lid;
 		break;
 	}

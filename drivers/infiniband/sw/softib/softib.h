@@ -334,6 +334,12 @@ struct softib_mc_rec {
 	u8 plt;
 };
 
+/* MCMemberRecord JoinState bits (IBA 15.2.5.17) */
+#define SOFTIB_JOIN_FULL	0x1
+#define SOFTIB_JOIN_NON		0x2
+/* the members a group's packets are delivered to; send-only ones are not */
+#define SOFTIB_JOIN_RECEIVE	(SOFTIB_JOIN_FULL | SOFTIB_JOIN_NON)
+
 int softib_mc_init(void);
 void softib_mc_exit(void);
 int softib_mc_add_broadcast(u16 pkey);

@@ -7,8 +7,8 @@
  * ndo_start_xmit).  Both only queue the QP's send work; the work runs in
  * process context and, per WQE: copies the payload into the QP's bounce
  * buffer under s_lock, drops s_lock, routes the packet (unicast by DLID,
- * multicast by MLID to the full members of the SA group, LID 1 QP1 to the
- * SA), then retakes s_lock and completes the WQE.  No sender lock is held
+ * multicast by MLID to the full members and non-members of the SA group,
+ * LID 1 QP1 to the SA), then retakes s_lock and completes the WQE.  No sender lock is held
  * while a receiver's r_lock is taken.
  *
  * Checksum offload (IB_DEVICE_UD_IP_CSUM): a send flagged IB_SEND_IP_CSUM
