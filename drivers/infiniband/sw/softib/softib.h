@@ -35,7 +35,6 @@
 #define SOFTIB_GUID_BASE	0x02005e0000000000ULL
 #define SOFTIB_IPOIB_QKEY	0x0000000b
 #define SOFTIB_GRH_NEXT_HDR	0x1b
-#define SOFTIB_MAX_MEMBERS	64
 #define SOFTIB_MAX_PAYLOAD	4096
 
 /**
@@ -349,7 +348,18 @@ int softib_mc_join(struct softib_mc_rec *rec, bool create,
 int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state);
 void softib_mc_port_gone(u32 lid);
-int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max);
+/**
+ * struct softib_mc_visitor - what softib_mc_visit_receivers() calls
+ * @port: called for each receiving member port, by LID, with the MGID
+ *
+ * Embed it in the caller's own state and use container_of() in @port.
+ */
+struct softib_mc_visitor {
+	void (*port)(struct softib_mc_visitor *v, const union ib_gid *mgid,
+		     u32 lid);
+};
+
+int softib_mc_visit_receivers(u32 mlid, struct softib_mc_visitor *v);
 void softib_mc_show(struct seq_file *s);
 
 /* debugfs.c */
