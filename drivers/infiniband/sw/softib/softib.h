@@ -33,6 +33,12 @@
 #define SOFTIB_LAST_MLID	0xfffe
 #define SOFTIB_GID_PREFIX	0xfe80000000000000ULL
 #define SOFTIB_GUID_BASE	0x02005e0000000000ULL
+/*
+ * The first three bytes of every softib GUID, reported as the vendor ID:
+ * a locally administered value (bit 0x02 of the first byte set), which
+ * the IEEE never assigns as an OUI or CID, so it names no real vendor.
+ */
+#define SOFTIB_VENDOR_ID	((u32)(SOFTIB_GUID_BASE >> 40))
 #define SOFTIB_IPOIB_QKEY	0x0000000b
 #define SOFTIB_GRH_NEXT_HDR	0x1b
 #define SOFTIB_MAX_PAYLOAD	4096
