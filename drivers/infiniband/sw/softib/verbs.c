@@ -9,8 +9,13 @@
  * (vendor ID, part, hardware and firmware versions) that tools such as
  * rdma-core's pyverbs tests expect of any device.  driver_id is
  * RDMA_DRIVER_QIB so that rdma-core's libipathverbs, which speaks
- * rdmavt's user ABI, serves softib devices.  Only UD (and QP0/QP1) sends
- * are supported.
+ * rdmavt's user ABI, serves softib devices.
+ *
+ * Only UD (and QP0/QP1) is a transport softib has.  rdmavt would create
+ * RC and UC QPs and let them fail later, at RTR or at the first send;
+ * softib refuses them at creation with -EOPNOTSUPP, where a device
+ * without the transport refuses them, so that no ULP believes it has a
+ * connection.  SRQs are created: UD QPs can receive through them.
  */
 #include <linux/log2.h>
 #include <linux/pci.h>
@@ -57,10 +62,14 @@ static struct pci_dev *softib_get_pci_dev(struct rvt_dev_info *rdi)
 	return &softib_pdev;
 }
 
+/* rdmavt's first call for a new QP, before it allocates anything more */
 static void *softib_qp_priv_alloc(struct rvt_dev_info *rdi, struct rvt_qp *qp)
 {
 	struct softib_qp_priv *priv;
 
+	/* rdmavt lets only RC, UC, UD and the special QPs get here */
+	if (qp->ibqp.qp_type == IB_QPT_RC || qp->ibqp.qp_type == IB_QPT_UC)
+		return ERR_PTR(-EOPNOTSUPP);
 	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return ERR_PTR(-ENOMEM);
