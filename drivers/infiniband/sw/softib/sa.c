@@ -14,7 +14,9 @@
  * request is handled later, maybe much later with the delay knobs, and
  * its port may have gone down or away in the meantime: then a join
  * changes nothing and no reply is sent, as if the request had been lost
- * with the port.  The fault knobs (debugfs.c) drop, fail or delay joins.
+ * with the port.  The fault knobs (debugfs.c) drop, fail or delay joins,
+ * and delay leaves, as a slow SA would; a delayed request is handled after
+ * those that arrive after it and are not delayed as long.
  */
 #include <linux/slab.h>
 #include <rdma/ib_mad.h>
@@ -426,6 +428,24 @@ static bool softib_sa_take(atomic_t *knob)
 	return atomic_dec_if_positive(knob) >= 0;
 }
 
+static bool softib_sa_is_mcm(const struct ib_mad_hdr *hdr, u8 method)
+{
+	return hdr->method == method &&
+	       be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_MC_MEMBER_REC;
+}
+
+/* How long the delay knobs hold a request back, in jiffies */
+static unsigned long softib_sa_delay(const struct ib_mad_hdr *hdr, bool join)
+{
+	u32 ms = 0;
+
+	if (join && softib_sa_take(&softib_faults.sa_delay_joins))
+		ms = READ_ONCE(softib_faults.sa_delay_ms);
+	else if (softib_sa_is_mcm(hdr, IB_SA_METHOD_DELETE))
+		ms = READ_ONCE(softib_faults.sa_delay_leave_ms);
+	return msecs_to_jiffies(ms);
+}
+
 /**
  * softib_sa_receive - hand a MAD sent to the SA over to the SA
  * @port: the port it came from
@@ -439,15 +459,13 @@ void softib_sa_receive(struct softib_port *port, const void *mad, u32 len,
 		       u16 pkey)
 {
 	const struct ib_mad_hdr *hdr = mad;
-	unsigned long delay = 0;
 	struct softib_sa_req *req;
 	bool join;
 
 	atomic64_inc(&port->stats.sa_mads);
 	if (len < sizeof(*hdr) || len > sizeof(req->mad))
 		return;
-	join = hdr->method == IB_MGMT_METHOD_SET &&
-	       be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_MC_MEMBER_REC;
+	join = softib_sa_is_mcm(hdr, IB_MGMT_METHOD_SET);
 	if (join && softib_sa_take(&softib_faults.sa_drop_joins))
 		return;
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
@@ -460,12 +478,11 @@ void softib_sa_receive(struct softib_port *port, const void *mad, u32 len,
 	memcpy(&req->mad, mad, len);
 	req->pkey = pkey;
 	req->fail = join && softib_sa_take(&softib_faults.sa_fail_joins);
-	if (join && softib_sa_take(&softib_faults.sa_delay_joins))
-		delay = msecs_to_jiffies(READ_ONCE(softib_faults.sa_delay_ms));
 	INIT_DELAYED_WORK(&req->work, softib_sa_work);
 	spin_lock(&softib_sa_lock);
 	list_add_tail(&req->list, &softib_sa_pending);
-	queue_delayed_work(softib_sa_wq, &req->work, delay);
+	queue_delayed_work(softib_sa_wq, &req->work,
+			   softib_sa_delay(hdr, join));
 	spin_unlock(&softib_sa_lock);
 }
 

@@ -188,6 +188,7 @@ struct softib_pkt {
  * @sa_drop_joins: silently drop this many of the next SA joins
  * @sa_delay_joins: delay this many of the next SA joins
  * @sa_delay_ms: by this many milliseconds
+ * @sa_delay_leave_ms: delay every SA leave by this many milliseconds
  * @drop_rate: percentage of data packets lost
  */
 struct softib_faults {
@@ -195,12 +196,13 @@ struct softib_faults {
 	atomic_t sa_drop_joins;
 	atomic_t sa_delay_joins;
 	u32 sa_delay_ms;
+	u32 sa_delay_leave_ms;
 	u32 drop_rate;
 };
 
 extern struct softib_faults softib_faults;
 
-/* The longest SA join delay the sa_delay_ms knob takes, in milliseconds */
+/* The longest SA delay sa_delay_ms and sa_delay_leave_ms take, in ms */
 #define SOFTIB_MAX_DELAY_MS	60000
 
 /**
