@@ -7,7 +7,8 @@
  * multicast attachments of every QP) and "ports" (state and counters).
  * The knobs are plain numbers: sa_fail_joins, sa_drop_joins and
  * sa_delay_joins count down with each SA join they affect, sa_delay_ms is
- * the delay and drop_rate the percentage of data packets lost.
+ * the delay, sa_delay_leave_ms the delay of every SA leave while it is
+ * not 0, and drop_rate the percentage of data packets lost.
  */
 #include <linux/debugfs.h>
 #include <linux/rbtree.h>
@@ -107,6 +108,8 @@ static struct softib_knob softib_knobs[] = {
 	{ "sa_drop_joins", .count = &softib_faults.sa_drop_joins, .max = INT_MAX },
 	{ "sa_delay_joins", .count = &softib_faults.sa_delay_joins, .max = INT_MAX },
 	{ "sa_delay_ms", .value = &softib_faults.sa_delay_ms,
+	  .max = SOFTIB_MAX_DELAY_MS },
+	{ "sa_delay_leave_ms", .value = &softib_faults.sa_delay_leave_ms,
 	  .max = SOFTIB_MAX_DELAY_MS },
 	{ "drop_rate", .value = &softib_faults.drop_rate, .max = 100 },
 };

@@ -9,10 +9,14 @@
  * member.  Other groups are created by a join that carries enough
  * components and die with their last member.
  *
- * The SA changes the table from its ordered workqueue; the packet engine
- * reads it under RCU to find the ports that receive a multicast packet,
- * and debugfs dumps it.  One spinlock covers all of it; allocations are
- * done before taking it.
+ * The SA changes the table from its ordered workqueue (and the port
+ * knobs for broadcast groups and ports going down), under one spinlock;
+ * allocations are done before taking it.  The packet engine walks the
+ * groups and members under RCU, with no limit on their number, to find
+ * the ports that receive a multicast packet: groups and members are
+ * unlinked with list_del_rcu() and freed after a grace period, and a
+ * group keeps its MLID until then, so an MLID a walker still sees is not
+ * yet another group's.  debugfs dumps the table under the lock.
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -22,6 +26,7 @@
 
 struct softib_mc_member {
 	struct list_head list;
+	struct rcu_head rcu;
 	union ib_gid gid;
 	u32 lid;
 	u8 join_state;
@@ -29,12 +34,16 @@ struct softib_mc_member {
 
 struct softib_mc_group {
 	struct list_head list;
+	struct rcu_head rcu;
 	struct softib_mc_rec rec;
 	bool permanent;
 	struct list_head members;
 };
 
-/* protects softib_mc_groups and the member list of every group */
+/*
+ * Serialises changes to softib_mc_groups and to the member list of every
+ * group; readers of the lists that do not change them may use RCU instead.
+ */
 static DEFINE_SPINLOCK(softib_mc_lock);
 static LIST_HEAD(softib_mc_groups);
 
@@ -61,16 +70,7 @@ softib_mc_member(struct softib_mc_group *grp, const union ib_gid *gid)
 	return NULL;
 }
 
-/* Unlink a group if nothing keeps it; returns the group to free. */
-static struct softib_mc_group *softib_mc_reap(struct softib_mc_group *grp)
-{
-	lockdep_assert_held(&softib_mc_lock);
-	if (grp->permanent || !list_empty(&grp->members))
-		return NULL;
-	list_del(&grp->list);
-	return grp;
-}
-
+/* Free a group that no one can see any more, and its MLID. */
 static void softib_mc_free(struct softib_mc_group *grp)
 {
 	if (!grp)
@@ -79,32 +79,64 @@ static void softib_mc_free(struct softib_mc_group *grp)
 	kfree(grp);
 }
 
-static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
+static void softib_mc_free_rcu(struct rcu_head *head)
+{
+	softib_mc_free(container_of(head, struct softib_mc_group, rcu));
+}
+
+/* Unlink and free a group if nothing keeps it. */
+static void softib_mc_reap(struct softib_mc_group *grp)
+{
+	lockdep_assert_held(&softib_mc_lock);
+	if (grp->permanent || !list_empty(&grp->members))
+		return;
+	list_del_rcu(&grp->list);
+	call_rcu(&grp->rcu, softib_mc_free_rcu);
+}
+
+static void softib_mc_unlink(struct softib_mc_member *m)
+{
+	lockdep_assert_held(&softib_mc_lock);
+	list_del_rcu(&m->list);
+	kfree_rcu(m, rcu);
+}
+
+static struct softib_mc_group *softib_mc_group_new(const struct softib_mc_rec *rec,
+						   bool permanent)
 {
 	struct softib_mc_group *grp;
 	int mlid;
 
 	grp = kzalloc(sizeof(*grp), GFP_KERNEL);
 	if (!grp)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	mlid = softib_fabric_alloc_mlid();
 	if (mlid < 0) {
 		kfree(grp);
-		return mlid;
+		return ERR_PTR(mlid);
 	}
 	grp->rec = *rec;
 	grp->rec.mlid = mlid;
 	grp->permanent = permanent;
 	INIT_LIST_HEAD(&grp->members);
+	return grp;
+}
+
+static int softib_mc_insert(const struct softib_mc_rec *rec, bool permanent)
+{
+	struct softib_mc_group *grp = softib_mc_group_new(rec, permanent);
+
+	if (IS_ERR(grp))
+		return PTR_ERR(grp);
 	spin_lock(&softib_mc_lock);
 	if (softib_mc_by_mgid(&rec->mgid)) {
 		spin_unlock(&softib_mc_lock);
 		softib_mc_free(grp);
 		return -EEXIST;
 	}
-	list_add_tail(&grp->list, &softib_mc_groups);
+	list_add_tail_rcu(&grp->list, &softib_mc_groups);
 	spin_unlock(&softib_mc_lock);
-	return mlid;
+	return 0;
 }
 
 /**
@@ -133,7 +165,7 @@ int softib_mc_add_broadcast(u16 pkey)
 	rec.mgid.raw[5] = pkey & 0xff;
 	memset(&rec.mgid.raw[12], 0xff, 4);
 	ret = softib_mc_insert(&rec, true);
-	return ret == -EEXIST ? 0 : min(ret, 0);
+	return ret == -EEXIST ? 0 : ret;
 }
 
 /**
@@ -158,59 +190,99 @@ int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec)
 	return ret;
 }
 
-/**
- * softib_mc_create - create a group on behalf of a join
- * @rec: attributes; @rec->mlid is set on success
- *
- * Return: 0, -EEXIST or another negative errno.
- */
-int softib_mc_create(struct softib_mc_rec *rec)
+/* Add join state bits for a port, taking @new if it is not yet a member. */
+static void softib_mc_add_member(struct softib_mc_group *grp,
+				 struct softib_mc_member **new,
+				 const struct softib_port_ref *who,
+				 u8 *join_state)
 {
-	int mlid = softib_mc_insert(rec, false);
+	struct softib_mc_member *m = softib_mc_member(grp, &who->gid);
 
-	if (mlid < 0)
-		return mlid;
-	rec->mlid = mlid;
+	if (m) {
+		WRITE_ONCE(m->lid, who->lid);
+		WRITE_ONCE(m->join_state, m->join_state | *join_state);
+	} else {
+		m = *new;
+		*new = NULL;
+		m->gid = who->gid;
+		m->lid = who->lid;
+		m->join_state = *join_state;
+		list_add_tail_rcu(&m->list, &grp->members);
+	}
+	*join_state = m->join_state;
+}
+
+/*
+ * The part of a join done under the lock: check that the requester is
+ * still there, find the group or publish @fresh as it, add the member.
+ * What is used of @fresh and @new is taken (the pointers set to NULL).
+ */
+static int softib_mc_join_locked(struct softib_mc_rec *rec,
+				 struct softib_mc_group **fresh,
+				 struct softib_mc_member **new,
+				 const struct softib_port_ref *who,
+				 u8 *join_state)
+{
+	struct softib_mc_group *grp;
+	bool created;
+
+	lockdep_assert_held(&softib_mc_lock);
+	/* softib_mc_port_gone() of the port would come after us, or before */
+	if (!softib_port_ref_live(who))
+		return -ENODEV;
+	grp = softib_mc_by_mgid(&rec->mgid);
+	if (grp && *fresh)
+		return -EEXIST;
+	if (!grp && !*fresh)
+		return -ENOENT;
+	created = !grp;
+	if (created)
+		grp = *fresh;
+	softib_mc_add_member(grp, new, who, join_state);
+	if (created) {
+		/* published with its member, so never seen empty */
+		*fresh = NULL;
+		rec->mlid = grp->rec.mlid;
+		list_add_tail_rcu(&grp->list, &softib_mc_groups);
+	}
 	return 0;
 }
 
 /**
- * softib_mc_join - add join state bits for a port
- * @mgid: the group
- * @port_gid: the joining port
- * @lid: its LID
+ * softib_mc_join - add join state bits for a port, creating the group
+ * @rec: the group; with @create its attributes, and @rec->mlid is set
+ * @create: create the group, which must not exist
+ * @who: the joining port, as it was when it sent the join
  * @join_state: bits to add; on return the port's resulting join state
  *
- * Return: 0, -ENOENT if the group does not exist, or -ENOMEM.
+ * Nothing changes if @who is no longer live (softib_port_ref_live()): a
+ * join from a port that went down or away must not leave a member, or a
+ * group, behind.
+ *
+ * Return: 0, -ENODEV if @who is gone, -ENOENT if the group does not
+ * exist, -EEXIST if it exists and @create is set, or -ENOMEM.
  */
-int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
-		   u32 lid, u8 *join_state)
+int softib_mc_join(struct softib_mc_rec *rec, bool create,
+		   const struct softib_port_ref *who, u8 *join_state)
 {
-	struct softib_mc_member *m, *new;
-	struct softib_mc_group *grp;
-	int ret = 0;
+	struct softib_mc_group *fresh = NULL;
+	struct softib_mc_member *new;
+	int ret;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
+	if (create) {
+		fresh = softib_mc_group_new(rec, false);
+		if (IS_ERR(fresh)) {
+			kfree(new);
+			return PTR_ERR(fresh);
+		}
+	}
 	spin_lock(&softib_mc_lock);
-	grp = softib_mc_by_mgid(mgid);
-	if (!grp) {
-		ret = -ENOENT;
-		goto out;
-	}
-	m = softib_mc_member(grp, port_gid);
-	if (!m) {
-		m = new;
-		new = NULL;
-		m->gid = *port_gid;
-		list_add_tail(&m->list, &grp->members);
-	}
-	m->lid = lid;
-	m->join_state |= *join_state;
-	*join_state = m->join_state;
-out:
+	ret = softib_mc_join_locked(rec, &fresh, &new, who, join_state);
 	spin_unlock(&softib_mc_lock);
+	softib_mc_free(fresh);
 	kfree(new);
 	return ret;
 }
@@ -218,36 +290,40 @@ out:
 /**
  * softib_mc_leave - remove join state bits of a port
  * @mgid: the group
- * @port_gid: the leaving port
+ * @who: the leaving port, as it was when it sent the leave
  * @join_state: bits to remove; on return the port's remaining join state
  *
- * The member goes when no bit is left, a non-permanent group with it.
+ * The member goes when no bit is left, a non-permanent group with it.  A
+ * leave from a port that went down or away changes nothing: its
+ * memberships went with it, and a port now in its place is not bound by
+ * what the old one asked.
  *
- * Return: 0, or -ENOENT if the port is not a member.
+ * Return: 0, -ENODEV if @who is gone, or -ENOENT if the port is not a
+ * member.
  */
-int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state)
 {
-	struct softib_mc_group *grp, *dead = NULL;
 	struct softib_mc_member *m = NULL;
+	struct softib_mc_group *grp;
 	int ret = -ENOENT;
 
 	spin_lock(&softib_mc_lock);
 	grp = softib_mc_by_mgid(mgid);
-	if (grp)
-		m = softib_mc_member(grp, port_gid);
+	if (!softib_port_ref_live(who))
+		ret = -ENODEV;
+	else if (grp)
+		m = softib_mc_member(grp, &who->gid);
 	if (m) {
-		m->join_state &= ~*join_state;
+		WRITE_ONCE(m->join_state, m->join_state & ~*join_state);
 		*join_state = m->join_state;
 		if (!m->join_state) {
-			list_del(&m->list);
-			kfree(m);
-			dead = softib_mc_reap(grp);
+			softib_mc_unlink(m);
+			softib_mc_reap(grp);
 		}
 		ret = 0;
 	}
 	spin_unlock(&softib_mc_lock);
-	softib_mc_free(dead);
 	return ret;
 }
 
@@ -261,54 +337,44 @@ void softib_mc_port_gone(u32 lid)
 {
 	struct softib_mc_group *grp, *gtmp;
 	struct softib_mc_member *m, *mtmp;
-	LIST_HEAD(dead);
 
 	spin_lock(&softib_mc_lock);
 	list_for_each_entry_safe(grp, gtmp, &softib_mc_groups, list) {
-		list_for_each_entry_safe(m, mtmp, &grp->members, list) {
-			if (m->lid != lid)
-				continue;
-			list_del(&m->list);
-			kfree(m);
-		}
-		if (softib_mc_reap(grp))
-			list_add(&grp->list, &dead);
+		list_for_each_entry_safe(m, mtmp, &grp->members, list)
+			if (m->lid == lid)
+				softib_mc_unlink(m);
+		softib_mc_reap(grp);
 	}
 	spin_unlock(&softib_mc_lock);
-	list_for_each_entry_safe(grp, gtmp, &dead, list)
-		softib_mc_free(grp);
 }
 
 /**
- * softib_mc_receivers - LIDs of the full members of a group
+ * softib_mc_visit_receivers - visit each port receiving a group
  * @mlid: the group's MLID
- * @mgid: filled with the group's MGID
- * @lids: array filled with member LIDs
- * @max: size of @lids
+ * @v: its port() is called with the group's MGID and a member's LID
  *
- * Send-only members (join state 0x8 alone) do not receive.
+ * Full members and non-members receive (SOFTIB_JOIN_RECEIVE); send-only
+ * members, full (0x8) or not (0x4), do not.  However many members the
+ * group has, each is visited once; one that joins or leaves meanwhile
+ * may be visited or not.
  *
- * Return: number of LIDs stored, or -ENOENT if no group has @mlid.
+ * Context: rcu_read_lock() held; port() must not sleep.
+ * Return: 0, or -ENOENT if no group has @mlid.
  */
-int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max)
+int softib_mc_visit_receivers(u32 mlid, struct softib_mc_visitor *v)
 {
 	struct softib_mc_group *grp;
 	struct softib_mc_member *m;
-	int n = -ENOENT;
 
-	spin_lock(&softib_mc_lock);
-	list_for_each_entry(grp, &softib_mc_groups, list) {
+	list_for_each_entry_rcu(grp, &softib_mc_groups, list) {
 		if (grp->rec.mlid != mlid)
 			continue;
-		*mgid = grp->rec.mgid;
-		n = 0;
-		list_for_each_entry(m, &grp->members, list)
-			if ((m->join_state & 0x1) && n < max)
-				lids[n++] = m->lid;
-		break;
+		list_for_each_entry_rcu(m, &grp->members, list)
+			if (READ_ONCE(m->join_state) & SOFTIB_JOIN_RECEIVE)
+				v->port(v, &grp->rec.mgid, READ_ONCE(m->lid));
+		return 0;
 	}
-	spin_unlock(&softib_mc_lock);
-	return n;
+	return -ENOENT;
 }
 
 /**
@@ -352,6 +418,8 @@ void softib_mc_exit(void)
 	struct softib_mc_group *grp, *gtmp;
 	struct softib_mc_member *m, *mtmp;
 
+	/* groups reaped earlier still have their MLID */
+	rcu_barrier();
 	list_for_each_entry_safe(grp, gtmp, &softib_mc_groups, list) {
 		list_for_each_entry_safe(m, mtmp, &grp->members, list)
 			kfree(m);

@@ -9,11 +9,27 @@
  * reregister (ask clients to rejoin), pkeys (set a P_Key table entry) and
  * mtu (2048/4096).  A port going down loses its SA memberships, as it
  * would when it drops out of a real subnet.
+ *
+ * Each port has an epoch, drawn from one subnet-wide counter when the
+ * port is created and again whenever it goes down.  The SA keeps the
+ * epoch of each request's port (struct softib_port_ref) and refuses to
+ * act on a request, or to answer it, once its port is in another epoch:
+ * the request was lost with the port, as on a real subnet.
  */
 #include <linux/kstrtox.h>
 #include <rdma/ib_sysfs.h>
 
 #include "softib.h"
+
+/* The last epoch handed out; see softib_port_new_epoch() */
+static atomic_t softib_port_epochs = ATOMIC_INIT(0);
+
+/* Start a new epoch for @port, after its state was changed. */
+static void softib_port_new_epoch(struct softib_port *port)
+{
+	/* pairs with softib_port_get_ref(): the new epoch, the new state */
+	smp_store_release(&port->epoch, atomic_inc_return(&softib_port_epochs));
+}
 
 static void softib_port_event(struct softib_port *port,
 			      enum ib_event_type type)
@@ -42,6 +58,7 @@ void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
 	port->num = num;
 	port->guid = SOFTIB_GUID_BASE | (u64)sdev->id << 8 | num;
 	port->state = IB_PORT_ACTIVE;
+	softib_port_new_epoch(port);
 	port->mtu = IB_MTU_2048;
 	port->pkeys[0] = SOFTIB_DEFAULT_PKEY;
 	spin_lock_init(&rvp->lock);
@@ -117,6 +134,61 @@ int softib_pkey_index(const struct softib_port *port, u16 pkey)
 	return -1;
 }
 
+/**
+ * softib_port_get_ref - note who sends a request, for checking it later
+ * @port: the sending port
+ * @ref: filled with the port's GID, LID and epoch
+ *
+ * Return: false if @port is down, so the request is lost.
+ */
+bool softib_port_get_ref(struct softib_port *port, struct softib_port_ref *ref)
+{
+	/* pairs with softib_port_new_epoch(): the state is as new as this */
+	ref->epoch = smp_load_acquire(&port->epoch);
+	softib_port_gid(port, &ref->gid);
+	ref->lid = port->lid;
+	return READ_ONCE(port->state) == IB_PORT_ACTIVE;
+}
+
+/**
+ * softib_port_from_ref - the port of a request, if it is still there
+ * @ref: from softib_port_get_ref()
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the port if it has the LID and GID of @ref, is active and has
+ * not gone down since, else NULL.
+ */
+struct softib_port *softib_port_from_ref(const struct softib_port_ref *ref)
+{
+	struct softib_port *port = softib_fabric_port(ref->lid);
+
+	if (!port || cpu_to_be64(port->guid) != ref->gid.global.interface_id ||
+	    READ_ONCE(port->epoch) != ref->epoch ||
+	    READ_ONCE(port->state) != IB_PORT_ACTIVE)
+		return NULL;
+	return port;
+}
+
+/**
+ * softib_port_ref_live - tell whether the port of a request is still there
+ * @ref: from softib_port_get_ref()
+ *
+ * A caller that must not miss the port going down checks under
+ * softib_mc_lock: softib_mc_port_gone() takes it after the port's state
+ * and epoch changed.
+ *
+ * Return: true if softib_port_from_ref() finds the port.
+ */
+bool softib_port_ref_live(const struct softib_port_ref *ref)
+{
+	bool live;
+
+	rcu_read_lock();
+	live = softib_port_from_ref(ref);
+	rcu_read_unlock();
+	return live;
+}
+
 static void softib_port_set_link(struct softib_port *port, bool up)
 {
 	enum ib_port_state want = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
@@ -126,8 +198,10 @@ static void softib_port_set_link(struct softib_port *port, bool up)
 	mutex_lock(&sdev->port_lock);
 	changed = port->state != want;
 	WRITE_ONCE(port->state, want);
-	if (changed && !up)
+	if (changed && !up) {
+		softib_port_new_epoch(port);
 		softib_mc_port_gone(port->lid);
+	}
 	mutex_unlock(&sdev->port_lock);
 	if (changed)
 		softib_port_event(port, up ? IB_EVENT_PORT_ACTIVE :

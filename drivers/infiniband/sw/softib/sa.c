@@ -10,9 +10,13 @@
  * Delete (leave).  Everything else is answered with the IBA status for
  * an unsupported method or method/attribute combination.
  *
- * A reply is addressed by the requester's LID, looked up again when it is
- * sent, so a port that went away in between simply gets nothing.  The
- * fault knobs (debugfs.c) drop, fail or delay joins.
+ * Each request remembers its port as it was (struct softib_port_ref).  A
+ * request is handled later, maybe much later with the delay knobs, and
+ * its port may have gone down or away in the meantime: then a join
+ * changes nothing and no reply is sent, as if the request had been lost
+ * with the port.  The fault knobs (debugfs.c) drop, fail or delay joins,
+ * and delay leaves, as a slow SA would; a delayed request is handled after
+ * those that arrive after it and are not delayed as long.
  */
 #include <linux/slab.h>
 #include <rdma/ib_mad.h>
@@ -83,8 +87,8 @@ struct softib_sa_path {
  * struct softib_sa_req - one MAD waiting for the SA
  * @list: entry in softib_sa_pending
  * @work: runs softib_sa_work(), possibly delayed by a fault knob
- * @lid: requester's LID, where the reply goes
- * @gid: requester's port GID
+ * @from: the requesting port when it sent the request; the reply goes
+ *	there, if it is still live
  * @pkey: P_Key the request came with
  * @fail: a fault knob asked to fail this join
  * @mad: the request, turned into the reply in place
@@ -92,8 +96,7 @@ struct softib_sa_path {
 struct softib_sa_req {
 	struct list_head list;
 	struct delayed_work work;
-	u32 lid;
-	union ib_gid gid;
+	struct softib_port_ref from;
 	u16 pkey;
 	bool fail;
 	struct ib_sa_mad mad;
@@ -272,7 +275,7 @@ static u16 softib_sa_mcm_check(struct softib_sa_req *req,
 
 	if ((mask & SOFTIB_MCM_NEED) != SOFTIB_MCM_NEED)
 		return SOFTIB_SA_ERR_INSUFFICIENT;
-	if (memcmp(w->port_gid, req->gid.raw, sizeof(w->port_gid)))
+	if (memcmp(w->port_gid, req->from.gid.raw, sizeof(w->port_gid)))
 		return SOFTIB_SA_ERR_REQ_INVALID_GID;
 	if (w->mgid[0] != 0xff || !(w->scope_join & 0xf))
 		return SOFTIB_SA_ERR_REQ_INVALID;
@@ -285,6 +288,7 @@ static u16 softib_sa_join(struct softib_sa_req *req)
 	ib_sa_comp_mask mask = req->mad.sa_hdr.comp_mask;
 	u8 state = w->scope_join & 0xf;
 	struct softib_mc_rec rec;
+	bool create = false;
 	u16 status;
 
 	if (req->fail)
@@ -299,10 +303,10 @@ static u16 softib_sa_join(struct softib_sa_req *req)
 		if ((mask & SOFTIB_MCM_CREATE) != SOFTIB_MCM_CREATE)
 			return SOFTIB_SA_ERR_INSUFFICIENT;
 		softib_sa_rec_from_wire(w, mask, &rec);
-		if (softib_mc_create(&rec))
-			return SOFTIB_SA_ERR_NO_RESOURCES;
+		create = true;
 	}
-	if (softib_mc_join(&rec.mgid, &req->gid, req->lid, &state))
+	/* a stale requester (-ENODEV) will not get the answer either */
+	if (softib_mc_join(&rec, create, &req->from, &state))
 		return SOFTIB_SA_ERR_NO_RESOURCES;
 	softib_sa_rec_to_wire(&rec, state, w);
 	return 0;
@@ -320,7 +324,7 @@ static u16 softib_sa_leave(struct softib_sa_req *req)
 		return status;
 	if (softib_mc_find((union ib_gid *)w->mgid, &rec))
 		return SOFTIB_SA_ERR_REQ_INVALID;
-	if (softib_mc_leave(&rec.mgid, &req->gid, &state))
+	if (softib_mc_leave(&rec.mgid, &req->from, &state))
 		return SOFTIB_SA_ERR_REQ_INVALID;
 	softib_sa_rec_to_wire(&rec, state, w);
 	return 0;
@@ -373,8 +377,8 @@ static void softib_sa_reply(struct softib_sa_req *req)
 	struct rvt_qp *qp;
 
 	rcu_read_lock();
-	port = softib_fabric_port(req->lid);
-	if (port && READ_ONCE(port->state) == IB_PORT_ACTIVE) {
+	port = softib_port_from_ref(&req->from);
+	if (port) {
 		qp = rcu_dereference(port->rvp.qp[1]);
 		if (qp)
 			softib_ud_deliver(qp, &pkt);
@@ -424,6 +428,24 @@ static bool softib_sa_take(atomic_t *knob)
 	return atomic_dec_if_positive(knob) >= 0;
 }
 
+static bool softib_sa_is_mcm(const struct ib_mad_hdr *hdr, u8 method)
+{
+	return hdr->method == method &&
+	       be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_MC_MEMBER_REC;
+}
+
+/* How long the delay knobs hold a request back, in jiffies */
+static unsigned long softib_sa_delay(const struct ib_mad_hdr *hdr, bool join)
+{
+	u32 ms = 0;
+
+	if (join && softib_sa_take(&softib_faults.sa_delay_joins))
+		ms = READ_ONCE(softib_faults.sa_delay_ms);
+	else if (softib_sa_is_mcm(hdr, IB_SA_METHOD_DELETE))
+		ms = READ_ONCE(softib_faults.sa_delay_leave_ms);
+	return msecs_to_jiffies(ms);
+}
+
 /**
  * softib_sa_receive - hand a MAD sent to the SA over to the SA
  * @port: the port it came from
@@ -437,31 +459,30 @@ void softib_sa_receive(struct softib_port *port, const void *mad, u32 len,
 		       u16 pkey)
 {
 	const struct ib_mad_hdr *hdr = mad;
-	unsigned long delay = 0;
 	struct softib_sa_req *req;
 	bool join;
 
 	atomic64_inc(&port->stats.sa_mads);
 	if (len < sizeof(*hdr) || len > sizeof(req->mad))
 		return;
-	join = hdr->method == IB_MGMT_METHOD_SET &&
-	       be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_MC_MEMBER_REC;
+	join = softib_sa_is_mcm(hdr, IB_MGMT_METHOD_SET);
 	if (join && softib_sa_take(&softib_faults.sa_drop_joins))
 		return;
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return;
+	if (!softib_port_get_ref(port, &req->from)) {
+		kfree(req);
+		return;
+	}
 	memcpy(&req->mad, mad, len);
-	req->lid = port->lid;
-	softib_port_gid(port, &req->gid);
 	req->pkey = pkey;
 	req->fail = join && softib_sa_take(&softib_faults.sa_fail_joins);
-	if (join && softib_sa_take(&softib_faults.sa_delay_joins))
-		delay = msecs_to_jiffies(READ_ONCE(softib_faults.sa_delay_ms));
 	INIT_DELAYED_WORK(&req->work, softib_sa_work);
 	spin_lock(&softib_sa_lock);
 	list_add_tail(&req->list, &softib_sa_pending);
-	queue_delayed_work(softib_sa_wq, &req->work, delay);
+	queue_delayed_work(softib_sa_wq, &req->work,
+			   softib_sa_delay(hdr, join));
 	spin_unlock(&softib_sa_lock);
 }
 

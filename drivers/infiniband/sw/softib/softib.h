@@ -33,9 +33,14 @@
 #define SOFTIB_LAST_MLID	0xfffe
 #define SOFTIB_GID_PREFIX	0xfe80000000000000ULL
 #define SOFTIB_GUID_BASE	0x02005e0000000000ULL
+/*
+ * The first three bytes of every softib GUID, reported as the vendor ID:
+ * a locally administered value (bit 0x02 of the first byte set), which
+ * the IEEE never assigns as an OUI or CID, so it names no real vendor.
+ */
+#define SOFTIB_VENDOR_ID	((u32)(SOFTIB_GUID_BASE >> 40))
 #define SOFTIB_IPOIB_QKEY	0x0000000b
 #define SOFTIB_GRH_NEXT_HDR	0x1b
-#define SOFTIB_MAX_MEMBERS	64
 #define SOFTIB_MAX_PAYLOAD	4096
 
 /**
@@ -62,6 +67,9 @@ struct softib_port_stats {
  * @lid: LID on the virtual subnet, fixed for the port's lifetime
  * @guid: port GUID
  * @state: IB_PORT_ACTIVE or IB_PORT_DOWN
+ * @epoch: a subnet-wide unique number, new when the port is created and
+ *	each time it goes down; a request the SA got in an earlier epoch is
+ *	stale (see struct softib_port_ref)
  * @mtu: active MTU (enum ib_mtu)
  * @pkeys: P_Key table handed to rdmavt, index 0 is the default P_Key
  * @stats: counters
@@ -73,9 +81,27 @@ struct softib_port {
 	u32 lid;
 	u64 guid;
 	enum ib_port_state state;
+	u32 epoch;
 	enum ib_mtu mtu;
 	u16 pkeys[SOFTIB_NPKEYS];
 	struct softib_port_stats stats;
+};
+
+/**
+ * struct softib_port_ref - a port as it was when it sent a request
+ * @gid: its port GID
+ * @lid: its LID
+ * @epoch: its epoch then
+ *
+ * The SA handles requests later, and in the meantime the port may have
+ * gone down (and come back) or been deleted, its LID and even its GUID
+ * reused by a new device.  The reference is live only while the port at
+ * @lid has @gid, is ACTIVE and is still in @epoch.
+ */
+struct softib_port_ref {
+	union ib_gid gid;
+	u32 lid;
+	u32 epoch;
 };
 
 /**
@@ -162,6 +188,7 @@ struct softib_pkt {
  * @sa_drop_joins: silently drop this many of the next SA joins
  * @sa_delay_joins: delay this many of the next SA joins
  * @sa_delay_ms: by this many milliseconds
+ * @sa_delay_leave_ms: delay every SA leave by this many milliseconds
  * @drop_rate: percentage of data packets lost
  */
 struct softib_faults {
@@ -169,12 +196,13 @@ struct softib_faults {
 	atomic_t sa_drop_joins;
 	atomic_t sa_delay_joins;
 	u32 sa_delay_ms;
+	u32 sa_delay_leave_ms;
 	u32 drop_rate;
 };
 
 extern struct softib_faults softib_faults;
 
-/* The longest SA join delay the sa_delay_ms knob takes, in milliseconds */
+/* The longest SA delay sa_delay_ms and sa_delay_leave_ms take, in ms */
 #define SOFTIB_MAX_DELAY_MS	60000
 
 /**
@@ -251,6 +279,9 @@ int softib_port_guid(struct rvt_dev_info *rdi, struct rvt_ibport *rvp,
 int softib_port_shut_down(struct rvt_dev_info *rdi, u32 port_num);
 void softib_port_announce(struct softib_dev *sdev);
 int softib_pkey_index(const struct softib_port *port, u16 pkey);
+bool softib_port_get_ref(struct softib_port *port, struct softib_port_ref *ref);
+struct softib_port *softib_port_from_ref(const struct softib_port_ref *ref);
+bool softib_port_ref_live(const struct softib_port_ref *ref);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);
@@ -310,17 +341,33 @@ struct softib_mc_rec {
 	u8 plt;
 };
 
+/* MCMemberRecord JoinState bits (IBA 15.2.5.17) */
+#define SOFTIB_JOIN_FULL	0x1
+#define SOFTIB_JOIN_NON		0x2
+/* the members a group's packets are delivered to; send-only ones are not */
+#define SOFTIB_JOIN_RECEIVE	(SOFTIB_JOIN_FULL | SOFTIB_JOIN_NON)
+
 int softib_mc_init(void);
 void softib_mc_exit(void);
 int softib_mc_add_broadcast(u16 pkey);
 int softib_mc_find(const union ib_gid *mgid, struct softib_mc_rec *rec);
-int softib_mc_create(struct softib_mc_rec *rec);
-int softib_mc_join(const union ib_gid *mgid, const union ib_gid *port_gid,
-		   u32 lid, u8 *join_state);
-int softib_mc_leave(const union ib_gid *mgid, const union ib_gid *port_gid,
+int softib_mc_join(struct softib_mc_rec *rec, bool create,
+		   const struct softib_port_ref *who, u8 *join_state);
+int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state);
 void softib_mc_port_gone(u32 lid);
-int softib_mc_receivers(u32 mlid, union ib_gid *mgid, u32 *lids, int max);
+/**
+ * struct softib_mc_visitor - what softib_mc_visit_receivers() calls
+ * @port: called for each receiving member port, by LID, with the MGID
+ *
+ * Embed it in the caller's own state and use container_of() in @port.
+ */
+struct softib_mc_visitor {
+	void (*port)(struct softib_mc_visitor *v, const union ib_gid *mgid,
+		     u32 lid);
+};
+
+int softib_mc_visit_receivers(u32 mlid, struct softib_mc_visitor *v);
 void softib_mc_show(struct seq_file *s);
 
 /* debugfs.c */

@@ -7,8 +7,8 @@
  * ndo_start_xmit).  Both only queue the QP's send work; the work runs in
  * process context and, per WQE: copies the payload into the QP's bounce
  * buffer under s_lock, drops s_lock, routes the packet (unicast by DLID,
- * multicast by MLID to the full members of the SA group, LID 1 QP1 to the
- * SA), then retakes s_lock and completes the WQE.  No sender lock is held
+ * multicast by MLID to the full members and non-members of the SA group,
+ * LID 1 QP1 to the SA), then retakes s_lock and completes the WQE.  No sender lock is held
  * while a receiver's r_lock is taken.
  *
  * Checksum offload (IB_DEVICE_UD_IP_CSUM): a send flagged IB_SEND_IP_CSUM
@@ -204,6 +204,18 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	rcu_read_unlock();
 }
 
+/**
+ * struct softib_ud_fan - a multicast packet on its way to the group's ports
+ * @v: visits the ports (softib_mc_visit_receivers())
+ * @tx: the packet
+ * @sqp: the sending QP, which does not get its own packet
+ */
+struct softib_ud_fan {
+	struct softib_mc_visitor v;
+	struct softib_tx *tx;
+	struct rvt_qp *sqp;
+};
+
 /* Deliver to every QP of @dport attached to the group, but the sender. */
 static void softib_ud_fanout(struct softib_port *dport, struct softib_tx *tx,
 			     union ib_gid *mgid, struct rvt_qp *sqp)
@@ -222,18 +234,29 @@ static void softib_ud_fanout(struct softib_port *dport, struct softib_tx *tx,
 		wake_up(&mc->wait);
 }
 
+/* One member port of the group, from softib_mc_visit_receivers() */
+static void softib_ud_mc_port(struct softib_mc_visitor *v,
+			      const union ib_gid *mgid, u32 lid)
+{
+	struct softib_ud_fan *fan = container_of(v, struct softib_ud_fan, v);
+	struct softib_tx *tx = fan->tx;
+	struct softib_port *dport = softib_fabric_port(lid);
+
+	tx->pkt.grh.dgid = *mgid;
+	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
+		softib_ud_fanout(dport, tx, &tx->pkt.grh.dgid, fan->sqp);
+}
+
+/* Deliver to every port that receives the group, however many there are. */
 static void softib_ud_multicast(struct softib_tx *tx, struct rvt_qp *sqp)
 {
-	u32 lids[SOFTIB_MAX_MEMBERS];
-	struct softib_port *dport;
-	union ib_gid mgid;
-	int i, n;
+	struct softib_ud_fan fan = {
+		.v.port = softib_ud_mc_port,
+		.tx = tx,
+		.sqp = sqp,
+	};
+	int err;
 
-	n = softib_mc_receivers(tx->dlid, &mgid, lids, ARRAY_SIZE(lids));
-	if (n < 0) {
-		atomic64_inc(&tx->port->stats.tx_drops);
-		return;
-	}
 	if (!tx->pkt.has_grh) {
 		tx->pkt.has_grh = true;
 		tx->pkt.grh.version_tclass_flow = cpu_to_be32(6 << 28);
@@ -241,14 +264,11 @@ static void softib_ud_multicast(struct softib_tx *tx, struct rvt_qp *sqp)
 		tx->pkt.grh.next_hdr = SOFTIB_GRH_NEXT_HDR;
 		tx->pkt.grh.hop_limit = 1;
 	}
-	tx->pkt.grh.dgid = mgid;
 	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		dport = softib_fabric_port(lids[i]);
-		if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
-			softib_ud_fanout(dport, tx, &mgid, sqp);
-	}
+	err = softib_mc_visit_receivers(tx->dlid, &fan.v);
 	rcu_read_unlock();
+	if (err)
+		atomic64_inc(&tx->port->stats.tx_drops);
 }
 
 static bool softib_ud_lost(struct rvt_qp *sqp)

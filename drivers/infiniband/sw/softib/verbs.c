@@ -5,9 +5,17 @@
  * rdmavt implements the verbs; it refuses to register a device unless the
  * driver provides a set of callbacks (see check_support() in rdmavt) and
  * its own ib_device_ops with port_groups and modify_device.  Those are
- * filled in here, with the device limits.  driver_id is RDMA_DRIVER_QIB so
- * that rdma-core's libipathverbs, which speaks rdmavt's user ABI, serves
- * softib devices.  Only UD (and QP0/QP1) sends are supported.
+ * filled in here, with the device attributes: limits, and an identity
+ * (vendor ID, part, hardware and firmware versions) that tools such as
+ * rdma-core's pyverbs tests expect of any device.  driver_id is
+ * RDMA_DRIVER_QIB so that rdma-core's libipathverbs, which speaks
+ * rdmavt's user ABI, serves softib devices.
+ *
+ * Only UD (and QP0/QP1) is a transport softib has.  rdmavt would create
+ * RC and UC QPs and let them fail later, at RTR or at the first send;
+ * softib refuses them at creation with -EOPNOTSUPP, where a device
+ * without the transport refuses them, so that no ULP believes it has a
+ * connection.  SRQs are created: UD QPs can receive through them.
  */
 #include <linux/log2.h>
 #include <linux/pci.h>
@@ -22,6 +30,16 @@ static struct pci_dev softib_pdev = {
 };
 
 #define SOFTIB_UD_QPTS (BIT(IB_QPT_UD) | BIT(IB_QPT_SMI) | BIT(IB_QPT_GSI))
+
+/* softib's part number under SOFTIB_VENDOR_ID, its revision and firmware */
+#define SOFTIB_PART_ID		1
+#define SOFTIB_HW_VER		1
+#define SOFTIB_FW_MAJOR		1
+#define SOFTIB_FW_MINOR		0
+#define SOFTIB_FW_SUBMINOR	0
+/* packed as libibverbs unpacks it: major.minor.subminor, 16 bits each */
+#define SOFTIB_FW_VER	((u64)SOFTIB_FW_MAJOR << 32 |			\
+			 SOFTIB_FW_MINOR << 16 | SOFTIB_FW_SUBMINOR)
 
 static const struct rvt_operation_params softib_post_parms[RVT_OPERATION_MAX] = {
 	[IB_WR_SEND] = {
@@ -44,10 +62,14 @@ static struct pci_dev *softib_get_pci_dev(struct rvt_dev_info *rdi)
 	return &softib_pdev;
 }
 
+/* rdmavt's first call for a new QP, before it allocates anything more */
 static void *softib_qp_priv_alloc(struct rvt_dev_info *rdi, struct rvt_qp *qp)
 {
 	struct softib_qp_priv *priv;
 
+	/* rdmavt lets only RC, UC, UD and the special QPs get here */
+	if (qp->ibqp.qp_type == IB_QPT_RC || qp->ibqp.qp_type == IB_QPT_UC)
+		return ERR_PTR(-EOPNOTSUPP);
 	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return ERR_PTR(-ENOMEM);
@@ -134,11 +156,19 @@ static int softib_modify_device(struct ib_device *ibdev, int mask,
 	return 0;
 }
 
+/* The firmware version in sysfs, as ibv_devinfo shows it */
+static void softib_get_dev_fw_str(struct ib_device *ibdev, char *str)
+{
+	snprintf(str, IB_FW_VERSION_NAME_MAX, "%u.%u.%u", SOFTIB_FW_MAJOR,
+		 SOFTIB_FW_MINOR, SOFTIB_FW_SUBMINOR);
+}
+
 static const struct ib_device_ops softib_dev_ops = {
 	.owner = THIS_MODULE,
 	.driver_id = RDMA_DRIVER_QIB,
 	.port_groups = softib_port_groups,
 	.modify_device = softib_modify_device,
+	.get_dev_fw_str = softib_get_dev_fw_str,
 };
 
 static const struct rvt_driver_provided softib_driver_f = {
@@ -167,12 +197,17 @@ static const struct rvt_driver_provided softib_driver_f = {
 
 static void softib_verbs_limits(struct ib_device_attr *props)
 {
+	props->vendor_id = SOFTIB_VENDOR_ID;
+	props->vendor_part_id = SOFTIB_PART_ID;
+	props->hw_ver = SOFTIB_HW_VER;
+	props->fw_ver = SOFTIB_FW_VER;
 	props->device_cap_flags = IB_DEVICE_BAD_PKEY_CNTR |
 				  IB_DEVICE_BAD_QKEY_CNTR |
 				  IB_DEVICE_SHUTDOWN_PORT |
 				  IB_DEVICE_SYS_IMAGE_GUID |
 				  IB_DEVICE_PORT_ACTIVE_EVENT |
 				  IB_DEVICE_UD_IP_CSUM;
+	/* rdmavt maps fast-registered MRs in pages of PAGE_SIZE only */
 	props->page_size_cap = PAGE_SIZE;
 	props->max_mr_size = ~0ULL;
 	props->max_qp = 16384;

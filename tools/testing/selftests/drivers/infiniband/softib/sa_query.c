@@ -3,11 +3,13 @@
  * Send one SA request through /dev/infiniband/umadN and print the MAD
  * status of the answer, for checking softib's embedded SA.
  *
- *   sa_query UMAD_DEV PORT_GID CASE
+ *   sa_query UMAD_DEV PORT_GID CASE [TIMEOUT_MS [MGID]]
  *
  * CASE is one of: cpi, path_ok, path_unknown, create, leave, join_short,
  * join_badgid, leave_none, bad_attr, bad_method, bad_version.  Prints
- * "status=0xNNNN" (exit 0) or "timeout" (exit 1).
+ * "status=0xNNNN" (exit 0) or "timeout" (exit 1).  TIMEOUT_MS (default
+ * 1000) is how long each of the three tries waits for the answer; MGID
+ * (default ff12:401b:ffff::1234) is the group that joins and leaves name.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -48,8 +50,8 @@
 #define PATH_DGID	0x4ULL
 #define PATH_SGID	0x8ULL
 
-/* a test group nobody else uses */
-static const uint8_t test_mgid[16] = {
+/* a test group nobody else uses, unless the command line names another */
+static uint8_t test_mgid[16] = {
 	0xff, 0x12, 0x40, 0x1b, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34
 };
 
@@ -146,17 +148,20 @@ int main(int argc, char **argv)
 	uint16_t status;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s UMAD_DEV PORT_GID CASE\n", argv[0]);
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: %s UMAD_DEV PORT_GID CASE [TIMEOUT_MS [MGID]]\n",
+			argv[0]);
 		return 2;
 	}
 	put_gid(gid, argv[2]);
+	if (argc == 6)
+		put_gid(test_mgid, argv[5]);
 	if (build(argv[3], gid, &r, mad + OFF_DATA)) {
 		fprintf(stderr, "unknown case %s\n", argv[3]);
 		return 2;
 	}
 	fd = open_agent(argv[1], &h->id);
-	h->timeout_ms = 1000;
+	h->timeout_ms = argc >= 5 ? atoi(argv[4]) : 1000;
 	h->retries = 2;
 	h->qpn = htonl(1);
 	h->qkey = htonl(0x80010000);

@@ -9,6 +9,9 @@
  *	TIMEOUT_MS; exit 0 if N == COUNT
  *   ud_mcast send IBDEV UMAD_DEV COUNT
  *	join send-only, send COUNT datagrams to the group
+ *   ud_mcast join UMAD_DEV PORT_GID JOIN_STATE
+ *	only join the port of UMAD_DEV (whose GID is PORT_GID) to the group
+ *	and stay a member when exiting
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
  * first join.  Port 1 of IBDEV is used.
@@ -227,6 +230,18 @@ static int do_send(struct ctx *c, const char *umad, int count)
 	return 0;
 }
 
+static int do_join(const char *umad, const char *port_gid, int js)
+{
+	union ibv_gid gid;
+
+	if (inet_pton(AF_INET6, port_gid, gid.raw) != 1) {
+		fprintf(stderr, "bad GID %s\n", port_gid);
+		return 2;
+	}
+	printf("mlid=0x%04x\n", sa_mcm(umad, &gid, 0x02, js));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctx c;
@@ -240,7 +255,10 @@ int main(int argc, char **argv)
 		setup(&c, argv[2]);
 		return do_send(&c, argv[3], atoi(argv[4]));
 	}
-	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS | send IBDEV UMAD COUNT\n",
-		argv[0]);
+	if (argc == 5 && !strcmp(argv[1], "join"))
+		return do_join(argv[2], argv[3], atoi(argv[4]));
+	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS\n"
+		"       %s send IBDEV UMAD COUNT\n"
+		"       %s join UMAD PORT_GID JS\n", argv[0], argv[0], argv[0]);
 	return 2;
 }
