@@ -456,6 +456,27 @@ static bool ipoib_mcast_sendonly_wanted(struct ipoib_mcast *mc)
 }
 
 /*
+ * Groups the IP stack itself needs on the link, which the umcast policy
+ * never touches: IPv4 224.0.0.0/24 (all-hosts, IGMP), and the IPv6
+ * all-nodes, all-routers, MLDv2 and solicited-node groups. An IPv6 MGID
+ * keeps only the low 80 bits of the group address (RFC 4391), bytes 6-15.
+ */
+static bool ipoib_mcast_link_control(const struct ipoib_mcast *mc)
+{
+	static const u8 zero[9];
+	const u8 *g = mc->mgid.raw;
+
+	if (g[2] == 0x40 && g[3] == 0x1b)
+		return !g[12] && !g[13] && !g[14];
+	if (g[2] != 0x60 || g[3] != 0x1b)
+		return false;
+	if (!memcmp(g + 6, zero, 5) && g[11] == 0x01 && g[12] == 0xff)
+		return true;
+	return !memcmp(g + 6, zero, 9) &&
+	       (g[15] == 0x01 || g[15] == 0x02 || g[15] == 0x16);
+}
+
+/*
  * Does the umcast policy decline a full membership of @mc? Only groups of
  * the multicast list are asked; while the owner lookup cannot tell, the
  * group stays declined and the task asks again (ipoib_mcast_next_run()).
@@ -463,7 +484,8 @@ static bool ipoib_mcast_sendonly_wanted(struct ipoib_mcast *mc)
 static bool ipoib_mcast_umcast_declines(struct ipoib_dev *priv,
 					struct ipoib_mcast *mc)
 {
-	if (!mc->in_list || !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
+	if (!mc->in_list || !test_bit(IPOIB_FLAG_UMCAST, &priv->flags) ||
+	    ipoib_mcast_link_control(mc))
 		return false;
 	return ipoib_mcast_owner(priv, mc) != IPOIB_OWNER_NOBODY;
 }
@@ -623,7 +645,8 @@ static bool ipoib_mcast_rechecked(struct ipoib_dev *priv,
 	if (mc->umcast_skip)
 		return true;
 	return ipoib_owner_exact && mc->in_list && mc != priv->bcast &&
-	       test_bit(IPOIB_FLAG_UMCAST, &priv->flags);
+	       test_bit(IPOIB_FLAG_UMCAST, &priv->flags) &&
+	       !ipoib_mcast_link_control(mc);
 }
 
 static unsigned long ipoib_mcast_next_run(struct ipoib_dev *priv)
@@ -662,7 +685,8 @@ static void ipoib_mcast_umcast_reset(struct ipoib_dev *priv)
 	if (ipoib_owner_exact)
 		return;
 	list_for_each_entry(mc, &priv->groups, node) {
-		if (mc == priv->bcast || !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
+		if (mc == priv->bcast || ipoib_mcast_link_control(mc) ||
+		    !test_bit(IPOIB_FLAG_UMCAST, &priv->flags))
 			continue;
 		if (reset && (mc->join_state & IPOIB_JOIN_FULL))
 			mc->umcast_release = true;
