@@ -5,8 +5,11 @@
 #   checkpatch.pl --strict on every kernel source, Kconfig, Makefile, doc and
 #   test script; a clean rebuild of every module with C=2 (sparse) and W=1
 #   (extra warnings and kernel-doc); kernel-doc -Wall on every C file; no
-#   function over 80 lines; and the clean-room comparison of our C files
-#   against the upstream drivers they must not copy (../shared/hooks).
+#   function over 80 lines; the IB/core patch of the series
+#   (scripts/series/ib_core.patch): checkpatch --strict on it as a patch,
+#   and it applies to the pristine source; and the clean-room comparison of
+#   our C files against the upstream drivers they must not copy
+#   (../shared/hooks).
 # Usage: lint.sh [--no-summary]
 set -uo pipefail
 
@@ -33,17 +36,19 @@ verdict() {	# verdict NAME LOGFILE: ok when the log is empty
 # The root Kconfig is overlay glue (it only sources the real ones) and never
 # enters a kernel tree; checkpatch would flag its "source" lines. The series
 # steps (scripts/series/*.diff) are diffs, not sources: check-patches.sh
-# checks the patches made with them.
+# checks the patches made with them. The IB/core patch is checked below,
+# as a patch.
+corepatch=scripts/series/ib_core.patch
 files=$(git ls-files -co --exclude-standard | grep -E \
 	'^(drivers|tools|Documentation|scripts)/|(^|/)(Kconfig|Kbuild|Makefile|dkms\.conf)$' |
-	grep -Ev '(^|/)(settings|config)$|^Kconfig$|^scripts/series/.*\.diff$' |
+	grep -Ev '(^|/)(settings|config)$|^Kconfig$|^scripts/series/.*\.(diff|patch)$' |
 	while read -r f; do
 		[ -f "$f" ] && echo "$f"
 	done)
 cfiles=$(echo "$files" | grep -E '\.[ch]$')
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 
 for f in $files; do
 	perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
@@ -67,6 +72,18 @@ verdict "kernel-doc -Wall ($(echo "$cfiles" | wc -w) C files)" "$log/kdoc"
 
 python3 scripts/funclen.py 80 $cfiles > "$log/funclen" 2> "$log/funclen.sum"
 verdict "no function over 80 lines $(sed 's/^# //' "$log/funclen.sum")" "$log/funclen"
+
+# checkpatch takes a file git tracks for a source file (as with -f), so the
+# patch goes in on stdin. With no commit message there is no sign-off to
+# check; make-patches.sh adds both.
+{
+	perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types - < "$corepatch" 2>&1 | sed "s|^|$corepatch: |"
+	out=$(patch -p1 -N -F0 --dry-run -d "$ksrc" < "$corepatch" 2>&1) ||
+		echo "$corepatch: patch -p1 -N -F0 --dry-run fails on $ksrc:"$'\n'"$out"
+} > "$log/corepatch"
+verdict "$corepatch: checkpatch --strict as a patch, applies to the pristine source" \
+	"$log/corepatch"
 
 # The reference holds just the upstream drivers a clean-room check compares
 # against (hard links into the cached source tree, made once).

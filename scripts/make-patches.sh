@@ -8,14 +8,18 @@
 #   2. IB/ipoib: the clean-room datagram-mode core, replacing upstream's
 #   3. IB/ipoib: P_Key child interfaces (sysfs and rtnl_link_ops)
 #   4. IB/ipoib: the admin surfaces (sysfs mode, ethtool, debugfs)
-#   5. IB/ipoib: the umcast policy
-#   6. selftests: the ipoib_umcast kselftest
-#   7. Documentation: IPoIB and its sysfs ABI
+#   5. IB/core: ib_sa_mcmember_others_state() (scripts/series/ib_core.patch)
+#   6. IB/ipoib: the umcast policy
+#   7. selftests: the ipoib_umcast kselftest
+#   8. Documentation: IPoIB and its sysfs ABI
 #
 #   make-patches.sh [OUTDIR]        default: build/patches
 #
-# Only committed content goes in (git archive of HEAD). Patch 5 ends at
-# HEAD's driver; the trees of patches 4, 3 and 2 never existed in git, so
+# Only committed content goes in (git archive of HEAD). Patch 6 ends at
+# HEAD's driver, less what only out-of-tree builds need: owner_compat.c
+# and the Makefile's choice between it and owner.c, made for DKMS builds
+# against an ib_core without patch 5 (see series_driver below). The trees
+# of patches 4, 3 and 2 never existed in git, so
 # they are derived from HEAD's driver by applying in turn the "strip" steps
 # in scripts/series/ (1-strip-umcast.diff, 2-strip-admin.diff,
 # 3-strip-children.diff), each removing one concern from the tree before
@@ -44,7 +48,7 @@ export GIT_CEILING_DIRECTORIES=$work
 touched="drivers/infiniband/Kconfig drivers/infiniband/sw/Makefile
 drivers/infiniband/ulp/ipoib tools/testing/selftests/Makefile
 Documentation/infiniband/index.rst Documentation/infiniband/ipoib.rst
-MAINTAINERS"
+drivers/infiniband/core/multicast.c include/rdma/ib_sa.h MAINTAINERS"
 
 # Our committed files into the work repo, and into $work/ours, which
 # records what the series has added so far (for MAINTAINERS F: lines).
@@ -100,6 +104,54 @@ derive_trees() {
 	done
 }
 
+# In a kernel tree with patch 5, ib_core always has the exact member lookup:
+# the driver of patch 6 builds owner.o plainly and has no owner_compat.c.
+# The Makefile's selection must have exactly the shape below (its comment
+# goes with it); anything else fails, as does any mention of the
+# fallback left in the driver.
+series_driver() {	# series_driver DIR: HEAD's driver in DIR, made in-tree
+	local d=$1/$drv hits
+	local sel='ipoib-owner := $(if $(shell grep -qs ib_sa_mcmember_others_state \
+		 $(srctree)/include/rdma/ib_sa.h && echo y),owner.o,owner_compat.o)
+ib_ipoib-y += $(ipoib-owner)'
+
+	[ -f "$d/owner_compat.c" ] && [ -f "$d/owner.c" ] ||
+		die "HEAD's driver has no owner.c and owner_compat.c:" \
+		    "update series_driver in make-patches.sh"
+	rm "$d/owner_compat.c"
+	SEL=$sel REPL='ib_ipoib-y += owner.o' awk '
+		BEGIN { n = split(ENVIRON["SEL"], sel, "\n") }
+		{ line[NR] = $0 }
+		END {
+			for (i = 1; i + n - 1 <= NR; i++) {
+				for (j = 1; j <= n && line[i + j - 1] == sel[j]; j++)
+					;
+				if (j > n) { at = i; found++ }
+			}
+			if (found != 1)
+				exit 1
+			# The comment above the selection, and the blank line
+			# before that, go too.
+			for (s = at; s > 1 && line[s - 1] ~ /^#/; s--)
+				;
+			if (s > 1 && line[s - 1] == "")
+				s--
+			for (i = 1; i < s; i++)
+				print line[i]
+			print ENVIRON["REPL"]
+			for (i = at + n; i <= NR; i++)
+				print line[i]
+		}' "$d/Makefile" > "$work/Makefile" ||
+		die "$drv/Makefile no longer selects owner.o or owner_compat.o" \
+		    "in the shape series_driver in make-patches.sh expects: update it"
+	mv "$work/Makefile" "$d/Makefile"
+	if hits=$(cd "$1" && grep -rnE 'owner_compat|srctree|\$\(shell' "$drv"); then
+		echo "$hits" | sed 's/^/  /' >&2
+		die "the series' driver still mentions the out-of-tree fallback:" \
+		    "word these lines so they hold without owner_compat.c"
+	fi
+}
+
 driver() {	# driver K: our driver as tree K of derive_trees
 	rm -rf "${repo:?}/$drv" "$work/ours/$drv"
 	mkdir -p "$repo/$drv" "$work/ours/$drv"
@@ -119,6 +171,7 @@ MSG
 }
 
 derive_trees
+series_driver "$trees/0"
 [ ${#steps[@]} = 3 ] ||
 	die "scripts/series has ${#steps[@]} steps; the messages below expect 3"
 git init -q "$repo"
@@ -209,6 +262,32 @@ needs:
   ipoib/<if>_path the unicast paths. The files follow interface renames
   and are for debugging and tests, not ABI."
 
+git -C "$top" show HEAD:scripts/series/ib_core.patch > "$work/ib_core.patch"
+git -C "$repo" apply "$work/ib_core.patch" ||
+	die "scripts/series/ib_core.patch does not apply to the pristine tree"
+commit "IB/core: tell an SA client which other clients use a multicast group" \
+"IPoIB is to leave a multicast group alone when an application already
+receives it on its own QP through rdma_cm (the umcast policy of the next
+patch). For that it must know whether anyone but IPoIB uses a group of
+the port's multicast database, and ib_sa_get_mcmember_rec() cannot tell:
+the join state of the record it returns merges the completed joins of
+every member, IPoIB's own included, and shows neither joins that still
+wait for the SA nor which member a bit belongs to.
+
+Add ib_sa_mcmember_others_state(): the union of the join states that the
+members of other SA clients than the caller's have requested in a group.
+A member counts from ib_sa_join_multicast() on, whether the SA has
+answered or not (the group's pending and active lists), until
+ib_sa_free_multicast() unlinks it, so a membership being released no
+longer counts while its leave is in flight; neither does one that a port
+event took off the active list. All IPoIB interfaces of a host join
+through one SA client, so what IPoIB gets back is exactly what
+applications and other kernel clients hold.
+
+The lookup takes the port's lock to find the group and then the group's
+lock to walk its members, the order mcast_groups_event() already nests
+them in, with interrupts disabled as every user of the port lock does."
+
 driver 0
 maintainers
 commit "IB/ipoib: skip multicast groups held by userspace when umcast is set" \
@@ -218,15 +297,21 @@ so that routers keep forwarding it. IPoIB then joins and attaches its
 QP too, and the host takes every packet twice.
 
 Add the umcast flag, per interface, as the sysfs file umcast (booleans
-only) and as IFLA_IPOIB_UMCAST. With it set, the join decision asks the
-SA multicast database (ib_sa_get_mcmember_rec) and does not join as a
-full member a group that another client of the port holds. Unlike the
-old driver, a change of the flag takes effect at once (a write of 1
-also releases and re-decides held groups), skipped groups are asked
-again every second so kernel sockets hear a group again after the
-application leaves, IPoIB's own send-only membership never counts as
-someone else's, and skipped groups show in debugfs (umcast_skipped)
-and in ethtool -S (umcast_ignored_groups)."
+only) and as IFLA_IPOIB_UMCAST. With it set, the join decision asks
+ib_core (ib_sa_mcmember_others_state(), previous patch) whether a
+member of another SA client receives from a group, and does not join
+such a group as a full member. Since every IPoIB interface joins
+through the same client, a parent and its children never skip each
+other's groups, and IPoIB's own memberships, send-only or being
+released, never count as someone else's. Unlike the old driver, a
+change of the flag takes effect at once, and while it is set the
+groups of the multicast list are asked again every second: a skipped
+group comes back when the application leaves, so kernel sockets hear it
+again, and an attached group is given up when an application joins it
+after us. Local senders to a skipped group still join it send-only
+and their packets wait for that join instead of being dropped. Skipped
+groups show in debugfs (umcast_skipped) and in ethtool -S
+(umcast_ignored_groups)."
 
 ours HEAD tools/testing/selftests/ipoib_umcast
 add_after tools/testing/selftests/Makefile 'TARGETS += ipc' \
@@ -254,7 +339,7 @@ Documentation/ABI/testing/sysfs-class-net-ipoib."
 
 rm -rf "$out"
 mkdir -p "$out"
-git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~7..HEAD
+git -C "$repo" format-patch -q --cover-letter -o "$out" HEAD~8..HEAD
 subject="IPoIB: clean-room driver with a umcast policy, and softib to test it"
 sed -i -e "s/\*\*\* SUBJECT HERE \*\*\*/$subject/" \
 	-e '/\*\*\* BLURB HERE \*\*\*/r '"$top/scripts/series-blurb.txt" \

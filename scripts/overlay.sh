@@ -6,7 +6,9 @@
 #   overlay.sh TREE
 #
 # Files are replaced, never written through (TREE may be hard links to a
-# pristine tree). Our IPoIB replaces upstream's directory whole.
+# pristine tree). Our IPoIB replaces upstream's directory whole. The IB/core
+# patch of the series (scripts/series/ib_core.patch) is applied, so IPoIB
+# built in this tree uses ib_core's exact member lookup (owner.c).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,28 @@ add_after() {	# add_after FILE ANCHOR LINE
 $3"
 }
 
+# Apply a -p1 patch to TREE without writing through a hard link: each file
+# it touches becomes a private copy first, and must be one afterwards.
+apply_patch() {	# apply_patch PATCH
+	local f tmp
+
+	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"); do
+		[ -f "$tree/$f" ] || continue
+		tmp=$(mktemp "$tree/$f.XXXXXX")
+		cp -p "$tree/$f" "$tmp"
+		mv "$tmp" "$tree/$f"
+	done
+	patch -s -p1 -N -F0 -d "$tree" --no-backup-if-mismatch < "$1"
+	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"); do
+		[ "$(stat -c %h "$tree/$f")" = 1 ] || {
+			echo "overlay: $f is still a hard link after patching" >&2
+			exit 1
+		}
+	done
+}
+
 cd "$top"
+apply_patch "$top/scripts/series/ib_core.patch"
 files=$(git ls-files -co --exclude-standard drivers Documentation \
 	tools/testing/selftests)
 rm -rf "$tree/drivers/infiniband/ulp/ipoib"

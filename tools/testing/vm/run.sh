@@ -15,7 +15,8 @@
 # Environment: KVER (default: installed headers), VM_MEM (2G), VM_CPUS (2),
 # V=1 prints every test's output, not only the failing ones';
 # VM_MODULES_FROM=TREE takes softib and IPoIB (and the runner's own module,
-# when TREE has it) from a kernel tree's build; VM_EXTRA=DIR is copied to
+# and ib_core built with the IB/core patch, when TREE has them) from a
+# kernel tree's build, to shadow the stock ones; VM_EXTRA=DIR is copied to
 # /extra in the VM. A kernel of our own (scripts/debug-kernel.sh):
 # VM_KERNEL_DIR=DIR boots DIR/build's bzImage with the modules installed in
 # DIR/staging as the "stock" ones; VM_TIMEOUT_MULT=N multiplies every
@@ -71,6 +72,10 @@ make_overlay() {
 		(cd "$VM_MODULES_FROM" && find drivers/infiniband/sw/softib \
 			drivers/infiniband/ulp/ipoib -name '*.ko' -print0 |
 			xargs -0 -r cp --parents -t "$stage/src")
+		# Only ib_core of the core modules: Debian's others load on it.
+		local core=drivers/infiniband/core/ib_core.ko
+		[ ! -e "$VM_MODULES_FROM/$core" ] ||
+			(cd "$VM_MODULES_FROM" && cp --parents -t "$stage/src" "$core")
 		[ ! -e "$VM_MODULES_FROM/tools/testing/vm/module/vm_selftest.ko" ] ||
 			kodirs=
 	fi
