@@ -4,7 +4,7 @@
  * groups, <if>_path lists unicast paths. Files follow interface renames.
  * umcast_owner says how the umcast policy learns who else holds a group:
  * "exact" (ib_core's member lookup, owner.c) or "merged" (the fallback
- * that reads the merged group record, owner_compat.c).
+ * of out-of-tree builds, which reads the merged group record).
  * Not ABI: for tests and debugging only. Creation failures (no debugfs, a
  * same-named interface in another namespace) are ignored.
  */

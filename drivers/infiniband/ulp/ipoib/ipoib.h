@@ -480,7 +480,7 @@ void ipoib_mcast_free_all(struct ipoib_dev *priv);
 bool ipoib_mcast_receiving(struct ipoib_dev *priv, const union ib_gid *mgid);
 int ipoib_mcast_show(struct seq_file *m, void *unused);
 
-/* owner.c, or owner_compat.c for an ib_core without the members lookup */
+/* owner.c (or the out-of-tree fallback for an ib_core without the lookup) */
 extern const bool ipoib_owner_exact;
 enum ipoib_mc_owner ipoib_mcast_owner(struct ipoib_dev *priv,
 				      struct ipoib_mcast *mc);

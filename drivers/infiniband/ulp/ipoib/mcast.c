@@ -33,9 +33,9 @@
  * again every IPOIB_UMCAST_RECHECK: a skipped group comes back when its
  * holder leaves and, where the owner lookup is exact, an attached group is
  * given up when an application joins it after us. Where it is not exact
- * (owner_compat.c), setting the flag releases our full memberships, full
- * joins in flight included, and decides each again once its record
- * settles.
+ * (the fallback of out-of-tree builds), setting the flag releases our full
+ * memberships, full joins in flight included, and decides each again once
+ * its record settles.
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
