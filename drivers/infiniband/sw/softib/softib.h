@@ -101,14 +101,16 @@ struct softib_dev {
  * struct softib_bus_dev - the device on the softib bus
  * @dev: driver-model device, /sys/bus/softib/devices/softib<ID>
  * @id: the ID the test chose
- * @sdev: the InfiniBand device, NULL once deleted
+ * @sdev: the InfiniBand device
  * @list: entry in the bus's device list
+ * @dying: being deleted; only its deleter may touch @sdev
  */
 struct softib_bus_dev {
 	struct device dev;
 	u32 id;
 	struct softib_dev *sdev;
 	struct list_head list;
+	bool dying;
 };
 
 /**
