@@ -84,6 +84,9 @@ struct softib_port {
  * @bdev: the bus device this InfiniBand device hangs under
  * @id: the ID the test chose
  * @nports: number of ports
+ * @qpt_live: rdmavt's QP table exists and packets may be routed through
+ *	it: set after registration, cleared before unregistration, read
+ *	under RCU (softib_fabric_qp())
  * @port_lock: serialises port state, MTU and P_Key changes
  * @ports: the ports
  */
@@ -92,6 +95,7 @@ struct softib_dev {
 	struct softib_bus_dev *bdev;
 	u32 id;
 	u32 nports;
+	bool qpt_live;
 	/* protects state, mtu and pkeys of every port of this device */
 	struct mutex port_lock;
 	struct softib_port ports[] __counted_by(nports);
@@ -262,6 +266,7 @@ int softib_fabric_add(struct softib_port *port);
 void softib_fabric_del(struct softib_port *port);
 struct softib_port *softib_fabric_port(u32 lid);
 struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid);
+struct rvt_qp *softib_fabric_qp(struct softib_port *port, u32 qpn);
 int softib_fabric_alloc_mlid(void);
 void softib_fabric_free_mlid(u32 mlid);
 void softib_fabric_exit(void);
