@@ -8,19 +8,41 @@
  *	fast as the device takes them, for SECONDS; print "sent=N".  The
  *	destination need not exist: the sender's completions do not depend
  *	on it.
+ *   flood join UMAD COUNT SECONDS
+ *	send COUNT MCMemberRecord Sets (joins) to the SA through the umad
+ *	device UMAD, evenly spread over SECONDS, without waiting for the
+ *	answers.  They carry no component, so the SA refuses them (status
+ *	0x0600) and changes nothing, but each one is a join for the fault
+ *	knobs and each answer a MAD arriving at the port's QP1.
+ *   flood hog CPU SECONDS
+ *	spin SCHED_FIFO on CPU for SECONDS; other tasks get the CPU only
+ *	through its fair server (by default 50 ms a second).
+ *   flood rt CPU PROG [ARG...]
+ *	run PROG SCHED_FIFO on CPU, so that work it queues on that CPU
+ *	runs only once it sleeps.
  */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 #include <infiniband/verbs.h>
+#include <rdma/ib_user_mad.h>
 
 #define MSG		64
 #define DEPTH		256	/* send queue depth */
 #define CHAIN		32	/* WRs per post; the last one is signalled */
 #define QKEY		0x1234
+#define MAD_SIZE	256
+#define QP1_QKEY	0x80010000
+#define SA_LID		1
 
 static void die(const char *what)
 {
@@ -127,11 +149,92 @@ static int flood_ud(const char *dev, int dlid, int dqpn, double secs)
 	return 0;
 }
 
+/* A send-only agent on QP1 of the umad device's port. */
+static int umad_open(const char *umad, uint32_t *id)
+{
+	struct ib_user_mad_reg_req reg = { .qpn = 1 };
+	int fd = open(umad, O_RDWR);
+
+	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
+	    ioctl(fd, IB_USER_MAD_REGISTER_AGENT, &reg))
+		die(umad);
+	*id = reg.id;
+	return fd;
+}
+
+static int flood_join(const char *umad, long count, double secs)
+{
+	uint8_t b[sizeof(struct ib_user_mad_hdr) + MAD_SIZE] = { 0 };
+	struct ib_user_mad_hdr *h = (void *)b;
+	uint8_t *mad = b + sizeof(*h);
+	struct timespec next;
+	long i, gap_ns;
+	uint32_t tid;
+	int fd = umad_open(umad, &h->id);
+
+	h->qpn = htonl(1);
+	h->qkey = htonl(QP1_QKEY);
+	h->lid = htons(SA_LID);
+	/* base version 1, SA class 3 version 2, Set; MCMemberRecord 0x38 */
+	memcpy(mad, (uint8_t[]){ 1, 3, 2, 2 }, 4);
+	mad[17] = 0x38;
+	gap_ns = count ? secs * 1e9 / count : 0;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (i = 0; i < count; i++) {
+		tid = htonl(i);
+		memcpy(mad + 12, &tid, 4);
+		if (write(fd, b, sizeof(b)) != sizeof(b))
+			die("umad write");
+		next.tv_nsec += gap_ns;
+		next.tv_sec += next.tv_nsec / 1000000000;
+		next.tv_nsec %= 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	close(fd);
+	printf("sent=%ld\n", count);
+	return 0;
+}
+
+static void go_rt(int cpu)
+{
+	struct sched_param sp = { .sched_priority = 10 };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) ||
+	    sched_setscheduler(0, SCHED_FIFO, &sp))
+		die("SCHED_FIFO");
+}
+
+static int hog(int cpu, double secs)
+{
+	double end;
+
+	go_rt(cpu);
+	for (end = now_s() + secs; now_s() < end;)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "ud"))
 		return flood_ud(argv[2], strtol(argv[3], NULL, 0),
 				strtol(argv[4], NULL, 0), atof(argv[5]));
-	fprintf(stderr, "usage: %s ud IBDEV DLID DQPN SECONDS\n", argv[0]);
+	if (argc == 5 && !strcmp(argv[1], "join"))
+		return flood_join(argv[2], atol(argv[3]), atof(argv[4]));
+	if (argc == 4 && !strcmp(argv[1], "hog"))
+		return hog(atoi(argv[2]), atof(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "rt")) {
+		go_rt(atoi(argv[2]));
+		execvp(argv[3], argv + 3);
+		die(argv[3]);
+	}
+	fprintf(stderr, "usage: %s ud IBDEV DLID DQPN SECONDS\n"
+		"       %s join UMAD COUNT SECONDS\n"
+		"       %s hog CPU SECONDS\n"
+		"       %s rt CPU PROG [ARG...]\n",
+		argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
