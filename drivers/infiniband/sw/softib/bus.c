@@ -6,20 +6,27 @@
  * attributes: "ID NPORTS" to /sys/bus/softib/new_device and "ID" to
  * /sys/bus/softib/del_device.  Each ID gets a bus device softib<ID>
  * (struct softib_bus_dev) with the InfiniBand device softib<ID> under it.
- * softib_bus_lock serialises creation, deletion and walks of the device
- * list; a device is fully registered before it is listed and unlisted
- * before it is torn down.
+ * softib_bus_lock serialises changes to and walks of the device list; a
+ * device is fully registered before it is listed.  Deletion marks the
+ * device dying under the lock and tears it down without it, since
+ * unregistering waits for every user-space verbs user to let go: walks
+ * skip a dying device, and its ID stays listed, so taken, until the bus
+ * device is gone.  Module unload deletes what is left and waits for the
+ * deletions under way.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 
 #include "softib.h"
 
-/* protects softib_bus_devs, softib_bus_open and each bus device's sdev */
+/* protects softib_bus_devs, softib_bus_open and each bus device's dying */
 static DEFINE_MUTEX(softib_bus_lock);
 static LIST_HEAD(softib_bus_devs);
 static bool softib_bus_open = true;
+/* woken when a deletion has unlisted its device */
+static DECLARE_WAIT_QUEUE_HEAD(softib_bus_unlisted);
 
 static void softib_bus_dev_release(struct device *dev)
 {
@@ -69,13 +76,20 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 }
 static BUS_ATTR_WO(new_device);
 
+/*
+ * Tear down a device marked dying; no lock held, since unregistering may
+ * wait for user space.  The ID is released only once the bus device is
+ * gone, so a new device with the same ID cannot clash with it in sysfs.
+ */
 static void softib_bus_dev_del(struct softib_bus_dev *bdev)
 {
-	lockdep_assert_held(&softib_bus_lock);
-	list_del(&bdev->list);
 	softib_dev_destroy(bdev->sdev);
-	bdev->sdev = NULL;
-	device_unregister(&bdev->dev);
+	device_del(&bdev->dev);
+	mutex_lock(&softib_bus_lock);
+	list_del(&bdev->list);
+	mutex_unlock(&softib_bus_lock);
+	wake_up(&softib_bus_unlisted);
+	put_device(&bdev->dev);
 }
 
 static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
@@ -84,7 +98,6 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 	struct softib_bus_dev *bdev;
 	unsigned int id;
 	char extra;
-	int err = 0;
 
 	if (!softib_may_control())
 		return -EPERM;
@@ -93,12 +106,16 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 		return -EINVAL;
 	mutex_lock(&softib_bus_lock);
 	bdev = softib_bus_find(id);
-	if (bdev)
-		softib_bus_dev_del(bdev);
+	/* a device another writer is deleting is as good as gone */
+	if (bdev && !bdev->dying)
+		bdev->dying = true;
 	else
-		err = -ENOENT;
+		bdev = NULL;
 	mutex_unlock(&softib_bus_lock);
-	return err ?: count;
+	if (!bdev)
+		return -ENOENT;
+	softib_bus_dev_del(bdev);
+	return count;
 }
 static BUS_ATTR_WO(del_device);
 
@@ -173,6 +190,8 @@ int softib_bus_for_each(int (*fn)(struct softib_dev *sdev, void *arg),
 
 	mutex_lock(&softib_bus_lock);
 	list_for_each_entry(bdev, &softib_bus_devs, list) {
+		if (bdev->dying)
+			continue;
 		ret = fn(bdev->sdev, arg);
 		if (ret)
 			break;
@@ -181,15 +200,35 @@ int softib_bus_for_each(int (*fn)(struct softib_dev *sdev, void *arg),
 	return ret;
 }
 
+/* The first device nobody is deleting yet, marked dying; or NULL. */
+static struct softib_bus_dev *softib_bus_claim(void)
+{
+	struct softib_bus_dev *bdev;
+
+	lockdep_assert_held(&softib_bus_lock);
+	list_for_each_entry(bdev, &softib_bus_devs, list) {
+		if (!bdev->dying) {
+			bdev->dying = true;
+			return bdev;
+		}
+	}
+	return NULL;
+}
+
 static void softib_bus_del_all(void)
 {
-	struct softib_bus_dev *bdev, *tmp;
+	struct softib_bus_dev *bdev;
 
 	mutex_lock(&softib_bus_lock);
 	softib_bus_open = false;
-	list_for_each_entry_safe(bdev, tmp, &softib_bus_devs, list)
+	while ((bdev = softib_bus_claim())) {
+		mutex_unlock(&softib_bus_lock);
 		softib_bus_dev_del(bdev);
+		mutex_lock(&softib_bus_lock);
+	}
 	mutex_unlock(&softib_bus_lock);
+	/* no device can be added any more: wait for other deletions */
+	wait_event(softib_bus_unlisted, list_empty_careful(&softib_bus_devs));
 }
 
 static int __init softib_init(void)

@@ -5,11 +5,17 @@
  * The device (struct softib_dev, ports included) is one rdmavt allocation
  * named softib<ID>, a child of its bus device.  Ports get their LIDs and
  * join the fabric before registration, because the core reads LID, SM LID
- * and state while registering.  Removal unregisters first, while the SA
- * still answers the leaves the clients send on their way out (which also
- * destroys every QP, stopping its send work); then the ports leave the
- * fabric and the SA, and after a grace period, when no packet engine can
- * still be looking at them, the device is freed.
+ * and state while registering; from then on the SA answers them and
+ * packets reach their QP0 and QP1.  Packets for other QPs are routed
+ * through rdmavt's QP table, which rdmavt allocates in registration and
+ * frees in unregistration: the packet engine may use it (qpt_live) only
+ * from the end of registration to the start of unregistration, which
+ * first waits a grace period for lookups under way.  Removal then
+ * unregisters, while the SA still answers the leaves the clients send on
+ * their way out (which also destroys every QP, stopping its send work);
+ * then the ports leave the fabric and the SA, and after a grace period,
+ * when no packet engine can still be looking at them, the device is
+ * freed.
  */
 #include <linux/rcupdate.h>
 
@@ -23,6 +29,23 @@ static void softib_dev_unplug(struct softib_dev *sdev, u32 nports)
 		softib_fabric_del(&sdev->ports[i]);
 		softib_mc_port_gone(sdev->ports[i].lid);
 	}
+	synchronize_rcu();
+}
+
+/* rdmavt's QP table exists now: let the packet engine route through it. */
+static void softib_dev_open_qpt(struct softib_dev *sdev)
+{
+	/* pairs with softib_fabric_qp(): lookups see the table set up */
+	smp_store_release(&sdev->qpt_live, true);
+}
+
+/*
+ * rdmavt is about to free its QP table: stop new lookups, and wait for
+ * those under way (they run under RCU) to finish.
+ */
+static void softib_dev_close_qpt(struct softib_dev *sdev)
+{
+	WRITE_ONCE(sdev->qpt_live, false);
 	synchronize_rcu();
 }
 
@@ -66,6 +89,7 @@ struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports)
 	err = rvt_register_device(rdi);
 	if (err)
 		goto err_unplug;
+	softib_dev_open_qpt(sdev);
 	softib_port_announce(sdev);
 	return sdev;
 
@@ -84,6 +108,7 @@ err_unplug:
  */
 void softib_dev_destroy(struct softib_dev *sdev)
 {
+	softib_dev_close_qpt(sdev);
 	rvt_unregister_device(&sdev->rdi);
 	softib_dev_unplug(sdev, sdev->nports);
 	mutex_destroy(&sdev->port_lock);

@@ -7,7 +7,12 @@
  * keep it until the device is deleted.  The LID -> port map is an xarray
  * read under RCU by the packet engine; removal is followed by
  * synchronize_rcu() in the caller before the port memory can go away.
- * Multicast LIDs come from an IDA starting at 0xC000.
+ * A port is on the map from before its device registers to after it
+ * unregisters, so only its QP0 and QP1, which rdmavt keeps in the port,
+ * are reachable all that time; other QPs are found through rdmavt's QP
+ * table, which exists only while the device is registered with rdmavt
+ * (struct softib_dev's qpt_live).  Multicast LIDs come from an IDA
+ * starting at 0xC000.
  */
 #include <linux/idr.h>
 #include <linux/xarray.h>
@@ -83,6 +88,27 @@ struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid)
 		}
 	}
 	return found;
+}
+
+/**
+ * softib_fabric_qp - find the QP a packet for a port and QP number goes to
+ * @port: the destination port
+ * @qpn: the destination QP number (24 bits)
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the QP, or NULL if there is none or the device is not (or no
+ * longer) registered with rdmavt and @qpn is above 1.
+ */
+struct rvt_qp *softib_fabric_qp(struct softib_port *port, u32 qpn)
+{
+	struct softib_dev *sdev = port->sdev;
+
+	if (qpn <= 1)
+		return rcu_dereference(port->rvp.qp[qpn]);
+	/* pairs with softib_dev_open_qpt(): the table is set up before */
+	if (!smp_load_acquire(&sdev->qpt_live))
+		return NULL;
+	return rvt_lookup_qpn(&sdev->rdi, &port->rvp, qpn);
 }
 
 /**

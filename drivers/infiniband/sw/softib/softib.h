@@ -110,6 +110,9 @@ struct softib_port_ref {
  * @bdev: the bus device this InfiniBand device hangs under
  * @id: the ID the test chose
  * @nports: number of ports
+ * @qpt_live: rdmavt's QP table exists and packets may be routed through
+ *	it: set after registration, cleared before unregistration, read
+ *	under RCU (softib_fabric_qp())
  * @port_lock: serialises port state, MTU and P_Key changes
  * @ports: the ports
  */
@@ -118,6 +121,7 @@ struct softib_dev {
 	struct softib_bus_dev *bdev;
 	u32 id;
 	u32 nports;
+	bool qpt_live;
 	/* protects state, mtu and pkeys of every port of this device */
 	struct mutex port_lock;
 	struct softib_port ports[] __counted_by(nports);
@@ -127,14 +131,16 @@ struct softib_dev {
  * struct softib_bus_dev - the device on the softib bus
  * @dev: driver-model device, /sys/bus/softib/devices/softib<ID>
  * @id: the ID the test chose
- * @sdev: the InfiniBand device, NULL once deleted
+ * @sdev: the InfiniBand device
  * @list: entry in the bus's device list
+ * @dying: being deleted; only its deleter may touch @sdev
  */
 struct softib_bus_dev {
 	struct device dev;
 	u32 id;
 	struct softib_dev *sdev;
 	struct list_head list;
+	bool dying;
 };
 
 /**
@@ -291,6 +297,7 @@ int softib_fabric_add(struct softib_port *port);
 void softib_fabric_del(struct softib_port *port);
 struct softib_port *softib_fabric_port(u32 lid);
 struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid);
+struct rvt_qp *softib_fabric_qp(struct softib_port *port, u32 qpn);
 int softib_fabric_alloc_mlid(void);
 void softib_fabric_free_mlid(u32 mlid);
 void softib_fabric_exit(void);

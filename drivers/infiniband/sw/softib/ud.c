@@ -23,8 +23,10 @@
  * receivers verify them as usual.
  *
  * Receivers are looked up under RCU: ports leave the fabric and QPs leave
- * rdmavt's tables with a grace period before they are freed.  A QP's send
- * work is cancelled by stop_send_queue() before rdmavt resets or frees it.
+ * rdmavt's tables with a grace period before they are freed, and unicast
+ * goes through softib_fabric_qp(), which does not touch rdmavt's QP table
+ * of a device that is not registered.  A QP's send work is cancelled by
+ * stop_send_queue() before rdmavt resets or frees it.
  */
 #include <linux/ip.h>
 #include <linux/random.h>
@@ -196,7 +198,7 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	rcu_read_lock();
 	dport = softib_fabric_port(tx->dlid);
 	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
-		rqp = rvt_lookup_qpn(&dport->sdev->rdi, &dport->rvp, tx->dqpn);
+		rqp = softib_fabric_qp(dport, tx->dqpn);
 	if (rqp)
 		softib_ud_deliver(rqp, &tx->pkt);
 	else if (dport)

@@ -16,11 +16,19 @@
  * softib refuses them at creation with -EOPNOTSUPP, where a device
  * without the transport refuses them, so that no ULP believes it has a
  * connection.  SRQs are created: UD QPs can receive through them.
+ *
+ * CQs are rdmavt's, but for one step of their teardown: rdmavt calls a
+ * CQ's completion handler from a work item, and ib_free_cq() cancels the
+ * core's poll work before rdmavt's destroy_cq flushes that item, whose
+ * handler can queue the poll work again on a CQ about to be freed.
+ * pre_destroy_cq, which ib_free_cq() calls first, flushes the item while
+ * the poll work can still be cancelled.
  */
 #include <linux/log2.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <rdma/ib_mad.h>
+#include <rdma/rdmavt_cq.h>
 
 #include "softib.h"
 
@@ -163,12 +171,24 @@ static void softib_get_dev_fw_str(struct ib_device *ibdev, char *str)
 		 SOFTIB_FW_MINOR, SOFTIB_FW_SUBMINOR);
 }
 
+/*
+ * A kernel CQ has no QP left, so nothing queues its completion work any
+ * more: run the last one now, before ib_free_cq() cancels the poll work
+ * that it may queue.
+ */
+static int softib_pre_destroy_cq(struct ib_cq *ibcq)
+{
+	flush_work(&ibcq_to_rvtcq(ibcq)->comptask);
+	return 0;
+}
+
 static const struct ib_device_ops softib_dev_ops = {
 	.owner = THIS_MODULE,
 	.driver_id = RDMA_DRIVER_QIB,
 	.port_groups = softib_port_groups,
 	.modify_device = softib_modify_device,
 	.get_dev_fw_str = softib_get_dev_fw_str,
+	.pre_destroy_cq = softib_pre_destroy_cq,
 };
 
 static const struct rvt_driver_provided softib_driver_f = {
