@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for ipoib_umcast.sh: TAP, fabric setup, MGIDs and the two
-# witnesses (softib's ground truth in debugfs, and traffic).
+# Helpers for ipoib_umcast.sh: TAP, fabric setup, MGIDs, the background
+# members and the two witnesses (softib's ground truth in debugfs, and
+# traffic).
 #
 # Fabric: host A is the current network namespace, host B a namespace
 # "umc_b". With UMCAST_IF_A and UMCAST_IF_B set (two IPoIB interfaces on
@@ -259,12 +260,26 @@ sock_join() {	# sock_join NAME GROUP [IF]
 	member_wait "$1" 5 "joined group=$2 if=$ifc"
 }
 
-# member_stop NAME: end a member; prints how many datagrams it received.
+# member_count NAME: how many datagrams the member has counted so far (its
+# last "count" line, or its final "received" line).
+member_count() {
+	local n
+
+	n=$(sed -n 's/^\(count\|received\) //p' "$UMC_TMP/$1" | tail -n 1)
+	echo "${n:-0}"
+}
+
+member_has() { [ "$(member_count "$1")" -ge "$2" ]; }	# member_has NAME N
+
+# member_stop NAME [WANT]: end a member, once it has counted WANT datagrams
+# (or 10 s, times VM_SLOW, went by without); prints how many it received.
 # Often called in a command substitution (a subshell, which cannot wait
 # for the member), so it watches for the member's last line instead.
 member_stop() {
 	local pid
 	eval "pid=\$PID_$1"
+	[ -z "${2:-}" ] ||
+		wait_until $((10 * ${VM_SLOW:-1})) member_has "$1" "$2"
 	kill "$pid" 2>/dev/null
 	wait_until 10 grep -q '^received ' "$UMC_TMP/$1"
 	grep -q '^received ' "$UMC_TMP/$1" ||
@@ -272,11 +287,26 @@ member_stop() {
 	sed -n 's/^received //p' "$UMC_TMP/$1"
 }
 
-# send_from_b GROUP COUNT [IF]: paced datagrams from host B, at 2000/s or
-# that divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm),
-# then a second (times VM_SLOW) for the last of them to arrive.
-send_from_b() {
-	ip netns exec $NS_B ./mcast_sock send -i "${3:-$IF_B}" -g "$1" -c "$2" \
+# b_send IF GROUP COUNT: paced datagrams from host B, at 2000/s or that
+# divided by VM_SLOW (the test VM's debug kernel, tools/testing/vm).
+b_send() {
+	ip netns exec $NS_B ./mcast_sock send -i "$1" -g "$2" -c "$3" \
 		-r $((2000 / ${VM_SLOW:-1})) > /dev/null
-	sleep "${VM_SLOW:-1}"
+}
+
+# send_from_b MEMBER GROUP COUNT [IF]: COUNT datagrams from host B to
+# GROUP, the first alone: the rest follow once MEMBER (on host A) counted
+# it. B's IPoIB keeps only 64 datagrams while it joins a group to send,
+# so a stream that does not wait for that join loses its head whenever
+# the join is slow (a loaded host). It returns once all are sent;
+# "member_stop NAME COUNT" waits for them to arrive, so checks that none
+# arrived elsewhere belong after that.
+send_from_b() {
+	local ifc=${4:-$IF_B} n0
+
+	n0=$(member_count "$1")
+	b_send "$ifc" "$2" 1
+	wait_until $((10 * ${VM_SLOW:-1})) member_has "$1" $((n0 + 1)) ||
+		echo "# $1 did not get the first datagram to $2" >&2
+	[ "$3" -le 1 ] || b_send "$ifc" "$2" $(($3 - 1))
 }

@@ -11,6 +11,8 @@
  * its canonical text form, so that a caller waiting for this member's
  * line cannot take an earlier member's for it), then counts datagrams until
  * SECONDS pass, COUNT arrive, or SIGTERM/SIGINT; it prints "received N".
+ * Meanwhile it prints "count N" when N changed, at most every 100 ms, so
+ * that a caller can wait for the datagrams it sent to arrive.
  * When the first datagram arrives it prints "first_us N", the time since
  * just before the join: with someone streaming to the group, that is the
  * join latency (benchmarks use it).
@@ -123,12 +125,26 @@ static void ms_print_joined(const struct ms_opts *o,
 	fflush(stdout);
 }
 
+/* The running count: "count N" when N changed, at most every 100 ms. */
+static void ms_report(unsigned long received, unsigned long *reported,
+		      double *at)
+{
+	double now = ms_now();
+
+	if (received == *reported || now - *at < 0.1)
+		return;
+	printf("count %lu\n", received);
+	fflush(stdout);
+	*reported = received;
+	*at = now;
+}
+
 static int ms_recv(const struct ms_opts *o, int ifindex)
 {
 	double end = o->seconds > 0 ? ms_now() + o->seconds : 0;
+	unsigned long received = 0, reported = 0;
 	struct sockaddr_storage ss;
-	unsigned long received = 0;
-	double t0;
+	double t0, at = 0;
 	struct pollfd pfd;
 	char buf[65536];
 	int one = 1, rcvbuf = 4 << 20;
@@ -139,7 +155,14 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	if (pfd.fd < 0)
 		return 1;
 	setsockopt(pfd.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * SO_RCVBUF is capped at net.core.rmem_max, by default room for some
+	 * 50 to 100 IPoIB receive buffers; the FORCE variant (CAP_NET_ADMIN)
+	 * is not, so a receiver that waits for a CPU on a loaded host does
+	 * not lose the datagrams that arrive meanwhile.
+	 */
+	if (setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	t0 = ms_now();
 	if (bind(pfd.fd, (struct sockaddr *)&ss, len) || ms_join(pfd.fd, &ss, ifindex)) {
 		perror("mcast_sock: bind/join");
@@ -149,6 +172,7 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	while (!ms_stop && (!o->count || received < o->count)) {
 		if (end && ms_now() >= end)
 			break;
+		ms_report(received, &reported, &at);
 		if (poll(&pfd, 1, 100) <= 0 ||
 		    recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT) < 0)
 			continue;
@@ -162,6 +186,12 @@ static int ms_recv(const struct ms_opts *o, int ifindex)
 	return 0;
 }
 
+/*
+ * Egress through IFNAME, no loopback, one hop. RECVERR too: without it a
+ * full device queue drops a UDP datagram silently; with it, sendto() fails
+ * with ENOBUFS and ms_send() tries again, so "sent N" means N datagrams
+ * reached the device.
+ */
 static int ms_set_egress(int fd, int family, int ifindex)
 {
 	int zero = 0, one = 1;
@@ -171,11 +201,13 @@ static int ms_set_egress(int fd, int family, int ifindex)
 
 		return setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
 		       setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)) ||
-		       setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &one, sizeof(one));
+		       setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &one, sizeof(one)) ||
+		       setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 	}
 	return setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) ||
 	       setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof(zero)) ||
-	       setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof(one));
+	       setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof(one)) ||
+	       setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
 }
 
 static int ms_send(const struct ms_opts *o, int ifindex)

@@ -18,7 +18,9 @@
  * Output, one line each, flushed: "joined mgid=... mlid=... qpn=..." once
  * the join completed, the MGID in full (eight groups of four hex digits,
  * as softib's debugfs prints it), then "received N" or "sent N" on exit.
- * Exit status 0 on success, 1 on any error.
+ * While receiving, "count N" when N changed, at most every 100 ms, so that
+ * a caller can wait for the datagrams it sent to arrive. Exit status 0 on
+ * success, 1 on any error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,6 +61,8 @@ struct umr_ctx {
 	struct sockaddr_storage group;
 	struct rdma_ud_param ud;	/* from the MULTICAST_JOIN event */
 	unsigned long received;
+	unsigned long reported;		/* the last "count" printed */
+	double reported_at;
 	unsigned long sent;
 };
 
@@ -251,6 +255,19 @@ static double umr_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The running count: "count N" when N changed, at most every 100 ms. */
+static void umr_report(struct umr_ctx *c)
+{
+	double now = umr_now();
+
+	if (c->received == c->reported || now - c->reported_at < 0.1)
+		return;
+	printf("count %lu\n", c->received);
+	fflush(stdout);
+	c->reported = c->received;
+	c->reported_at = now;
+}
+
 static int umr_receive(struct umr_ctx *c, double seconds, unsigned long count)
 {
 	double end = seconds > 0 ? umr_now() + seconds : 0;
@@ -258,6 +275,7 @@ static int umr_receive(struct umr_ctx *c, double seconds, unsigned long count)
 	while (!umr_stop && (!count || c->received < count)) {
 		if (end && umr_now() >= end)
 			break;
+		umr_report(c);
 		if (umr_wait_cq(c, 100))
 			return -1;
 	}
