@@ -61,6 +61,13 @@ ibdev_netdev() {
 	return 1
 }
 
+# The interfaces get their qdisc when they first come up, the default one:
+# fq_codel on Debian, whose CoDel drops a datagram that waited over 5 ms
+# (a VM waiting for a CPU) without telling the sender. pfifo_fast drops
+# only when full, and then sendto() says so (mcast_sock sets RECVERR and
+# tries again). fabric_cleanup restores the default.
+QDISC_SYSCTL=/proc/sys/net/core/default_qdisc
+
 fabric_softib() {
 	local id
 
@@ -68,6 +75,8 @@ fabric_softib() {
 		skip_all "no IPoIB interfaces given and no softib module"
 	modprobe ib_ipoib || return 1
 	modprobe rdma_ucm && modprobe ib_uverbs || return 1
+	QDISC_SAVED=$(cat $QDISC_SYSCTL) && echo pfifo_fast > $QDISC_SYSCTL ||
+		return 1
 	for id in $SOFTIB_IDS; do
 		echo "$id 1" > /sys/bus/softib/new_device || return 1
 	done
@@ -106,6 +115,7 @@ fabric_cleanup() {
 			echo "$id" > /sys/bus/softib/del_device 2>/dev/null
 		done
 	fi
+	[ -z "${QDISC_SAVED:-}" ] || echo "$QDISC_SAVED" > $QDISC_SYSCTL
 	rm -rf "$UMC_TMP"
 }
 
