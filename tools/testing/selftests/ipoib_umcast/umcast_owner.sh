@@ -62,20 +62,23 @@ rx_b() { ip netns exec $NS_B cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
 
 now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
-# gaps IF SECONDS GROUP...: sample softib's attach table for SECONDS and
-# print, for each GROUP, the longest time (ms) in which it was not
-# attached to IF's IPoIB QP; a gap still open at the end counts to the end.
+# attach_pat IF GROUP: the line start softib's attach table has while IF's
+# IPoIB QP is attached to GROUP.
+attach_pat() { echo "qpn=$(ipoib_qpn "$1") mgid=$(mgid_of "$2" "$1") "; }
+
+# gaps SECONDS CMD PATTERN...: run CMD, then sample softib's attach table
+# for SECONDS and print, for each PATTERN (from attach_pat, made before,
+# since forks are slow under TCG), the longest time (ms) in which it was
+# missing; a gap still open at the end counts to the end.
 gaps() {
-	local ifc=$1 secs=$2 qpn g t k seen end
+	local secs=$1 cmd=$2 t k seen end
 	local -a pats args since worst
 
 	shift 2
-	qpn=$(ipoib_qpn "$ifc")
-	for g in "$@"; do
-		pats+=("qpn=$qpn mgid=$(mgid_of "$g" "$ifc") ")
-		args+=(-e "${pats[-1]}")
-		since+=(0) worst+=(0)
+	for k in "$@"; do
+		pats+=("$k") args+=(-e "$k") since+=(0) worst+=(0)
 	done
+	$cmd
 	end=$(($(now_ms) + secs * 1000))
 	while t=$(now_ms) && [ "$t" -lt "$end" ]; do
 		seen=$(grep -o "${args[@]}" $SOFTIB_DBG/attach)
@@ -88,10 +91,12 @@ gaps() {
 			[ "${since[k]}" != 0 ] && [ $((t - since[k])) -gt "${worst[k]}" ] &&
 				worst[k]=$((t - since[k]))
 		done
-		sleep 0.05
+		sleep 0.02
 	done
 	echo "${worst[@]}"
 }
+
+umcast_on_a() { umcast_set "$IF_A" 1; }
 
 # 1. umcast 0 -> 1 with an SA slow to process leaves: the stack's own link
 #    groups (224.0.0.1, ff02::1) never pause, and a group only a socket
@@ -112,8 +117,9 @@ sc_own_groups() {
 		wait_until 10 ipoib_attached "$IF_A" "$g" || return 1
 	knob sa_delay_leave_ms $leave
 	ip -n $NS_B neigh flush dev "$IF_B"
-	umcast_set "$IF_A" 1
-	read -r gap_v4 gap_v6 gap_g < <(gaps "$IF_A" $((2 * S)) 224.0.0.1 ff12::1 "$g")
+	read -r gap_v4 gap_v6 gap_g < <(gaps $((2 * S)) umcast_on_a \
+		"$(attach_pat "$IF_A" 224.0.0.1)" "$(attach_pat "$IF_A" ff12::1)" \
+		"$(attach_pat "$IF_A" "$g")")
 	[ "$gap_v4" -le 100 ] && [ "$gap_v6" -le 100 ]
 	tap_result $? "umcast 0->1, slow SA: 224.0.0.1, ff02::1 stay attached ($gap_v4, $gap_v6 ms)"
 	max=$((leave + PAUSE_MS))
