@@ -144,7 +144,7 @@ check_core() {
 	core_new=$(KVER=$kver "$top/scripts/ib-core-symvers.sh" "$tree" 2>> "$work/log")
 }
 
-built=0 core_patch= core_new=
+built=0 core_patch='' core_new=''
 for i in $(seq "$((total - 1))" -1 0); do
 	rev=$head~$i
 	if [ -n "$(git -C "$tree" diff --name-only "$rev~1" "$rev" -- $core)" ]; then
@@ -171,8 +171,8 @@ tap $? "softib and IPoIB build in-tree, W=1 C=1, no warning, at all $total patch
 uses=$(nm -u "$tree/drivers/infiniband/ulp/ipoib/ib_ipoib.ko" 2> /dev/null |
        awk '{ print $2 }' | grep -xF "${core_new:-^}")
 [ -n "$core_new" ] && [ -n "$uses" ]
-tap $? "IB/core (patch ${core_patch:-none}): ib_core W=1 C=1 adds no warning, keeps Debian's symbol versions; IPoIB uses $(echo ${uses:-its new export})" \
-	"$work/log"
+tap $? "IB/core (patch ${core_patch:-none}): ib_core W=1 C=1 adds no warning,\
+ keeps Debian's symbol versions; IPoIB uses $(echo ${uses:-its new export})" "$work/log"
 for i in $(seq "$((total - 1))" -1 0); do
 	unmaintained "$head~$i"
 done > "$work/log" 2>&1
