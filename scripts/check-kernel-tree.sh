@@ -25,21 +25,21 @@ vmtests=(tools/testing/vm/kernel-tree/ib_core.sh
 echo "TAP version 13"
 echo "1..$((2 + ${#vmtests[@]}))"
 log=$inst.log
-step1="kernel-tree: overlay, IB/core patch, olddefconfig, modules_prepare, in-tree build"
-step2="kernel-tree: kselftest installed (TARGETS=ipoib_umcast install), test programs built"
+step1="overlay, IB/core patch, olddefconfig, modules_prepare, in-tree build"
+step2="kselftest installed (TARGETS=ipoib_umcast install), test programs built"
 if tree=$("$top/scripts/kernel-tree.sh" "$@" 2> "$log" | tail -n 1) && [ -d "$tree" ]; then
-	echo "ok 1 $step1"
+	echo "ok 1 kernel-tree: $step1"
 else
-	echo "not ok 1 $step1"
+	echo "not ok 1 kernel-tree: $step1"
 	sed 's/^/#   /' "$log" | tail -n 30
 	exit 1
 fi
 if make -s -C "$tree/tools/testing/selftests" TARGETS=ipoib_umcast \
 	INSTALL_PATH="$inst/ksft" install > "$log" 2>&1 &&
    "$top/scripts/build-selftests.sh" >> "$log" 2>&1; then
-	echo "ok 2 $step2"
+	echo "ok 2 kernel-tree: $step2"
 else
-	echo "not ok 2 $step2"
+	echo "not ok 2 kernel-tree: $step2"
 	sed 's/^/#   /' "$log" | tail -n 30
 	exit 1
 fi

@@ -5,7 +5,11 @@
 # patch, git am onto a fresh checkout of the whole pristine Debian 6.12
 # tree, and at every patch (bisectable), with Debian's config: an in-tree
 # W=1 and sparse build of softib and IPoIB without a warning, and a
-# MAINTAINERS entry for every file the patch adds. Prints TAP.
+# MAINTAINERS entry for every file the patch adds. At the IB/core patch,
+# ib_core is built with W=1 and sparse too, and may add no warning to those
+# of the pristine ib_core; it must keep the symbol versions of Debian's
+# ib_core (scripts/ib-core-symvers.sh), and the IPoIB builds after it use
+# its new export. Prints TAP.
 #
 # The pristine tree's git repository is made once and cached next to the
 # extracted source; each run checks out a fresh work tree from it.
@@ -49,6 +53,10 @@ done > "$work/log" 2>&1
 [ ! -s "$work/log" ]
 tap $? "checkpatch --strict is clean on every patch" "$work/log"
 
+# Checkouts that share the cache may run this at once: one makes the
+# repository, the others wait for it.
+exec 9> "$pristine.lock"
+flock 9
 if [ ! -e "$pristine/.complete" ]; then
 	rm -rf "$pristine"
 	git init -q --bare "$pristine"
@@ -57,6 +65,7 @@ if [ ! -e "$pristine/.complete" ]; then
 		-c user.email=pristine@localhost commit -q -m "Debian linux-source-6.12"
 	touch "$pristine/.complete"
 fi
+exec 9>&-
 tree=$work/linux
 applied=1
 git clone -q --shared "$pristine" "$tree" > "$work/log" 2>&1 &&
@@ -105,9 +114,49 @@ build() {	# build DIR [VAR=VALUE...]: in-tree build, no warning allowed
 	[ $rc = 0 ] && ! grep -qE 'warning:|error:' "$work/build"
 }
 
-built=0
+# ib_core, unlike our code, is upstream's: its pristine files have W=1 and
+# sparse warnings of their own, which are not the series' to fix. So the
+# IB/core patch is held to "no new warning": its build is compared with
+# that of the same files just before it, line numbers left out (a warning
+# moves when the patch adds lines above it). Only ib_core.ko is built: the
+# other modules of drivers/infiniband/core gain nothing but a declaration
+# in a header they include, and Debian's builds of them stay in use.
+core=drivers/infiniband/core
+build_core() {	# build_core OUT: ib_core.ko, W=1 C=1; its warnings to OUT
+	local rc
+
+	mk M=$core W=1 C=1 ib_core.ko > "$work/build" 2>&1
+	rc=$?
+	cat "$work/build" >> "$work/log"
+	grep -E 'warning:|error:' "$work/build" |
+		sed -E 's/^([^:]*):[0-9]+(:[0-9]+)?:/\1:/' | sort -u > "$1"
+	return $rc
+}
+
+# At the IB/core patch, checked out, its parent's warnings in $work/before.
+check_core() {
+	build_core "$work/after" || return 1
+	comm -13 "$work/before" "$work/after" > "$work/new"
+	if [ -s "$work/new" ]; then
+		{ echo "warnings the IB/core patch adds:"; cat "$work/new"; } >> "$work/log"
+		return 1
+	fi
+	core_new=$(KVER=$kver "$top/scripts/ib-core-symvers.sh" "$tree" 2>> "$work/log")
+}
+
+built=0 core_patch='' core_new=''
 for i in $(seq "$((total - 1))" -1 0); do
-	git -C "$tree" checkout -q "$head~$i" >> "$work/log" 2>&1 || break
+	rev=$head~$i
+	if [ -n "$(git -C "$tree" diff --name-only "$rev~1" "$rev" -- $core)" ]; then
+		core_patch=$((total - i))
+		build_core "$work/before" || break
+	fi
+	git -C "$tree" checkout -q "$rev" >> "$work/log" 2>&1 || break
+	if [ "$core_patch" = $((total - i)) ] && ! check_core; then
+		echo "ib_core failed or warned at patch $core_patch" >> "$work/log"
+		core_new=
+		break
+	fi
 	build drivers/infiniband/sw/softib CONFIG_INFINIBAND_SOFTIB=m &&
 	build drivers/infiniband/ulp/ipoib || {
 		echo "build failed or warned at patch $((total - i))" >> "$work/log"
@@ -118,6 +167,12 @@ done
 [ $built = "$total" ]
 tap $? "softib and IPoIB build in-tree, W=1 C=1, no warning, at all $total patches ($built built)" \
 	"$work/log"
+# IPoIB of the last patch needs what the IB/core patch exports.
+uses=$(nm -u "$tree/drivers/infiniband/ulp/ipoib/ib_ipoib.ko" 2> /dev/null |
+       awk '{ print $2 }' | grep -xF "${core_new:-^}")
+[ -n "$core_new" ] && [ -n "$uses" ]
+tap $? "IB/core (patch ${core_patch:-none}): ib_core W=1 C=1 adds no warning,\
+ keeps Debian's symbol versions; IPoIB uses $(echo ${uses:-its new export})" "$work/log"
 for i in $(seq "$((total - 1))" -1 0); do
 	unmaintained "$head~$i"
 done > "$work/log" 2>&1
