@@ -8,8 +8,9 @@
 # modules: check that the tree's ib_core is the one loaded, that Debian's
 # IB modules load on it and that IPoIB uses the exact owner lookup
 # (tools/testing/vm/kernel-tree/ib_core.sh); run the kselftest through
-# run_kselftest.sh; and run ours_umcast_owner.sh, when present, which on
-# the exact lookup also runs the scenarios only it can decide. Prints TAP.
+# run_kselftest.sh (both its programs: ipoib_umcast.sh and umcast_owner.sh,
+# which on the exact lookup also runs the scenarios only it can decide).
+# Prints TAP.
 #
 #   check-kernel-tree.sh [TREE]     TREE as for kernel-tree.sh
 set -uo pipefail
@@ -17,10 +18,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 inst=$(mktemp -d)
 trap 'rm -rf "$inst" "$inst.log"' EXIT
-owner=tools/testing/selftests/drivers/infiniband/ipoib/ours_umcast_owner.sh
 vmtests=(tools/testing/vm/kernel-tree/ib_core.sh
 	 tools/testing/vm/kernel-tree/kselftest.sh)
-[ ! -x "$top/$owner" ] || vmtests+=("$owner")
 
 echo "TAP version 13"
 echo "1..$((2 + ${#vmtests[@]}))"
