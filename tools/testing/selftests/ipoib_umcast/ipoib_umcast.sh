@@ -132,13 +132,15 @@ sc_user_first() {
 	tap_result $? "umcast=1: IPoIB receive counters do not move"
 }
 
-# umcast 1, socket first: IPoIB already holds the group and keeps it.
+# umcast 1, socket first: IPoIB already holds the group and keeps it,
+# unless ib_core tells it the group's members (sc_socket_first_exact).
 sc_socket_first() {
 	local g=239.77.0.3
 	umcast_set "$IF_A" 1
 	sock_join s "$g" || return 1
 	wait_until 5 ipoib_attached "$IF_A" "$g"
 	user_join u "$g" || return 1
+	[ "$OWNER" = exact ] && { sc_socket_first_exact "$g"; return; }
 	check_truth "socket first: IPoIB stays attached (documented limit)" \
 		ipoib_attached "$IF_A" "$g"
 	send_from_b s "$g" $COUNT
@@ -151,6 +153,27 @@ sc_socket_first() {
 		member_stop s > /dev/null
 	fi
 	check_rx "socket first: userspace receives" u $COUNT
+}
+
+# With the exact owner lookup (in-tree, ib_core's member lookup), IPoIB
+# sees the application that joined after it, and gives the group up
+# within the recheck: the socket goes deaf, the application gets it all.
+sc_socket_first_exact() {
+	local g=$1 rx0
+	check_truth "socket first, exact lookup: IPoIB gives the group up within the recheck" \
+		wait_until $SETTLE not_attached "$IF_A" "$g"
+	rx0=$(rx_packets "$IF_A")
+	send_from_b u "$g" $COUNT
+	check_rx "socket first, exact lookup: userspace receives" u $COUNT
+	rx0=$(($(rx_packets "$IF_A") - rx0))
+	[ $rx0 -lt 20 ]
+	tap_result $? "socket first, exact lookup: IPoIB receive counters do not move ($rx0)"
+	if beyond; then
+		umcast_set "$IF_A" 1
+		check_truth "socket first, exact lookup: writing 1 again keeps it off" \
+			not_attached "$IF_A" "$g"
+	fi
+	member_stop s > /dev/null
 }
 
 # Beyond upstream: flipping the flag re-runs the decision at once.
@@ -307,6 +330,10 @@ echo "TAP version 13"
 trap fabric_cleanup EXIT
 fabric_setup || { tap_result 1 "fabric setup"; echo "1..$TAP_N"; exit 1; }
 tap_result 0 "fabric: $IF_A and $IF_B ($NS_B) up"
+# How our IPoIB learns who else holds a group ("exact" in-tree, "merged"
+# out of tree); stock IPoIB has no such file and behaves as "merged".
+OWNER=$(cat /sys/kernel/debug/ipoib/umcast_owner 2>/dev/null)
+diag "umcast owner lookup: ${OWNER:-none (stock IPoIB)}"
 check_eq "umcast defaults to 0" "$(cat "/sys/class/net/$IF_A/umcast")" 0
 run sc_umcast_off
 run sc_user_first
