@@ -110,9 +110,10 @@ traffic_stop() {
 }
 
 # 30 rounds: 20 groups joined, umcast flipped, the groups left, flipped
-# back.
+# back. On a slow host the TERM may come before mcast_many handles it
+# (status 143); only a failed join (status 1) fails the round.
 churn_loop() {
-	local i pid u=/sys/class/net/$IF1/umcast
+	local i pid rc u=/sys/class/net/$IF1/umcast
 
 	for i in $(seq 30); do
 		$MANY "$IF1" 239.11.$i.0 20 >/dev/null &
@@ -122,6 +123,8 @@ churn_loop() {
 		kill $pid
 		echo $(((i + 1) % 2)) > $u || return 1
 		wait $pid
+		rc=$?
+		[ $rc = 0 ] || [ $rc = 143 ] || { echo "# round $i: mcast_many exit $rc"; return 1; }
 	done
 }
 
