@@ -124,7 +124,8 @@ churn_loop() {
 		echo $(((i + 1) % 2)) > $u || return 1
 		wait $pid
 		rc=$?
-		[ $rc = 0 ] || [ $rc = 143 ] || { echo "# round $i: mcast_many exit $rc"; return 1; }
+		[ $rc = 0 ] || [ $rc = 143 ] ||
+			{ echo "# round $i: mcast_many exit $rc"; return 1; }
 	done
 }
 
