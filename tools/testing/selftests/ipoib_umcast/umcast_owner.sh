@@ -237,7 +237,6 @@ sc_user_in_flight() {
 	member_start u6 ./umcast_rdma -b $ADDR_A -m "$g"
 	# ib_core has the application's join; the SA holds it for a while.
 	member_wait u6 $((5 * S)) "join requested" || return 1
-	knob sa_delay_joins 0
 	sock_join s6 "$g" || return 1
 	# While the application's join is still at the SA, IPoIB must not
 	# attach (the recheck after the join completes would hide it).
@@ -245,6 +244,7 @@ sc_user_in_flight() {
 	tx=$?
 	! has_line "$UMC_TMP/u6" joined ||
 		{ diag "the application's join was not in flight any more"; return 1; }
+	knob sa_delay_joins 0
 	[ $tx != 0 ]
 	tap_result $? "application's join in flight while IPoIB is send-only: IPoIB does not attach"
 	member_wait u6 $((20 * S)) "joined mgid=$(mgid_of "$g" "$IF_A")" || return 1
