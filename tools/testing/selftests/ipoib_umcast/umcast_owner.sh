@@ -250,7 +250,7 @@ sc_user_in_flight() {
 			"SKIP the application's join was not held in flight"
 	else
 		[ $tx != 0 ]
-		tap_result $? "application's join in flight while IPoIB is send-only: IPoIB does not attach"
+		tap_result $? "application's join in flight, IPoIB send-only: IPoIB does not attach"
 	fi
 	member_wait u6 $((20 * S)) "joined mgid=$(mgid_of "$g" "$IF_A")" || return 1
 	member_stop s6 > /dev/null
