@@ -500,16 +500,23 @@ int softib_sa_init(void)
 /**
  * softib_sa_exit - stop the SA, dropping requests not yet answered
  *
- * Every device is gone by now, so no new request can arrive.
+ * Every device is gone by now, so no new request can arrive.  A request
+ * whose work is cancelled here is freed here; one whose work already runs
+ * is left to it (it unlinks and frees itself, skipping the answer), and
+ * destroy_workqueue() waits for that.
  */
 void softib_sa_exit(void)
 {
-	struct softib_sa_req *req;
+	struct softib_sa_req *req, *tmp;
+	LIST_HEAD(dropped);
 
 	WRITE_ONCE(softib_sa_stopping, true);
 	spin_lock(&softib_sa_lock);
-	list_for_each_entry(req, &softib_sa_pending, list)
-		mod_delayed_work(softib_sa_wq, &req->work, 0);
+	list_for_each_entry_safe(req, tmp, &softib_sa_pending, list)
+		if (cancel_delayed_work(&req->work))
+			list_move(&req->list, &dropped);
 	spin_unlock(&softib_sa_lock);
+	list_for_each_entry_safe(req, tmp, &dropped, list)
+		kfree(req);
 	destroy_workqueue(softib_sa_wq);
 }

@@ -14,9 +14,10 @@
  *	answers.  They carry no component, so the SA refuses them (status
  *	0x0600) and changes nothing, but each one is a join for the fault
  *	knobs and each answer a MAD arriving at the port's QP1.
- *   flood hog CPU SECONDS
+ *   flood hog CPU SECONDS [FLAG]
  *	spin SCHED_FIFO on CPU for SECONDS; other tasks get the CPU only
- *	through its fair server (by default 50 ms a second).
+ *	through its fair server (by default 50 ms a second).  With FLAG,
+ *	once the file FLAG is gone, leave the CPU to others 0.5 ms in 5.
  *   flood rt CPU PROG [ARG...]
  *	run PROG SCHED_FIFO on CPU, so that work it queues on that CPU
  *	runs only once it sleeps.
@@ -207,13 +208,20 @@ static void go_rt(int cpu)
 		die("SCHED_FIFO");
 }
 
-static int hog(int cpu, double secs)
+static int hog(int cpu, double secs, const char *flag)
 {
-	double end;
+	const struct timespec gap = { .tv_nsec = 500000 };
+	double end, next = 0;
 
 	go_rt(cpu);
-	for (end = now_s() + secs; now_s() < end;)
-		;
+	for (end = now_s() + secs; now_s() < end;) {
+		if (!flag || !access(flag, F_OK))
+			continue;
+		if (now_s() >= next) {
+			nanosleep(&gap, NULL);
+			next = now_s() + 0.0045;
+		}
+	}
 	return 0;
 }
 
@@ -224,8 +232,8 @@ int main(int argc, char **argv)
 				strtol(argv[4], NULL, 0), atof(argv[5]));
 	if (argc == 5 && !strcmp(argv[1], "join"))
 		return flood_join(argv[2], atol(argv[3]), atof(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "hog"))
-		return hog(atoi(argv[2]), atof(argv[3]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "hog"))
+		return hog(atoi(argv[2]), atof(argv[3]), argv[4]);
 	if (argc >= 4 && !strcmp(argv[1], "rt")) {
 		go_rt(atoi(argv[2]));
 		execvp(argv[3], argv + 3);
@@ -233,7 +241,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: %s ud IBDEV DLID DQPN SECONDS\n"
 		"       %s join UMAD COUNT SECONDS\n"
-		"       %s hog CPU SECONDS\n"
+		"       %s hog CPU SECONDS [FLAG]\n"
 		"       %s rt CPU PROG [ARG...]\n",
 		argv[0], argv[0], argv[0], argv[0]);
 	return 2;
