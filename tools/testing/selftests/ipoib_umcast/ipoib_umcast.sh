@@ -94,6 +94,12 @@ ipoib_decided() {
 	fi
 }
 
+# both_join GROUP: userspace (member u) and a socket (member s) join GROUP
+# on host A, and IPoIB has decided on it.
+both_join() {
+	user_join u "$1" && sock_join s "$1" && ipoib_decided "$IF_A" "$1"
+}
+
 # umcast 0: IPoIB attaches even though userspace holds the group.
 sc_umcast_off() {
 	local g=239.77.0.1
@@ -111,8 +117,7 @@ sc_umcast_off() {
 sc_user_first() {
 	local g=239.77.0.2 rx0
 	umcast_set "$IF_A" 1
-	user_join u "$g" && sock_join s "$g" || return 1
-	ipoib_decided "$IF_A" "$g" || return 1
+	both_join "$g" || return 1
 	check_truth "umcast=1: IPoIB skips a group userspace holds" \
 		not_attached "$IF_A" "$g"
 	check_truth "umcast=1: the userspace QP is attached" \
@@ -180,8 +185,7 @@ sc_socket_first_exact() {
 sc_flip() {
 	local g=239.77.0.4
 	umcast_set "$IF_A" 1
-	user_join u "$g" && sock_join s "$g" || return 1
-	ipoib_decided "$IF_A" "$g" || return 1
+	both_join "$g" || return 1
 	umcast_set "$IF_A" 0
 	check_truth "flip 1->0: IPoIB attaches within ${SETTLE}s" \
 		wait_until $SETTLE ipoib_attached "$IF_A" "$g"
@@ -200,12 +204,10 @@ sc_flip() {
 sc_user_leaves() {
 	local g=239.77.0.5
 	umcast_set "$IF_A" 1
-	user_join u "$g" && sock_join s "$g" || return 1
-	ipoib_decided "$IF_A" "$g" || return 1
+	both_join "$g" || return 1
 	member_stop u > /dev/null
 	check_truth "userspace leaves: IPoIB joins within ${SETTLE}s" \
 		wait_until $SETTLE ipoib_attached "$IF_A" "$g"
-	wait_until $SETTLE ipoib_attached "$IF_A" "$g"
 	send_from_b s "$g" $COUNT
 	check_rx "userspace leaves: the socket receives again" s $COUNT
 }
@@ -308,8 +310,7 @@ sc_unprivileged() {
 sc_stream() {
 	local g=239.77.0.9 n=10000 rx0
 	umcast_set "$IF_A" 1
-	user_join u "$g" && sock_join s "$g" || return 1
-	ipoib_decided "$IF_A" "$g" || return 1
+	both_join "$g" || return 1
 	rx0=$(rx_packets "$IF_A")
 	send_from_b u "$g" $n
 	check_rx "10k stream: userspace receives all of it" u $n

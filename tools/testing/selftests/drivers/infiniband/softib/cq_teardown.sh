@@ -22,29 +22,16 @@ source "$SRC/tools/testing/vm/lib.sh"
 source ./softib_lib.sh
 
 [ -x ./flood ] || tap_skip_all "flood not built"
-[ "$(nproc)" = 2 ] || tap_skip_all "needs exactly two CPUs"
 ROUNDS=${CQ_TEARDOWN_ROUNDS:-3}
-WQ=/sys/devices/virtual/workqueue/cpumask
 STALL=/proc/sys/kernel/panic_on_rcu_stall
-TMIG=/proc/sys/kernel/timer_migration
-FAIR=/sys/kernel/debug/sched/fair_server/cpu0/runtime
-[ -w $FAIR ] || tap_skip_all "no fair server to turn off"
-FAIR0=$(cat $FAIR)
-TMIG0=$(cat $TMIG)
-WQ0=$(cat $WQ)
+starve_save
 STALL0=$(cat $STALL)
 HOG=
-
-knob() {
-	echo "$2" > "$SOFTIB_DBG/$1"
-}
 
 cleanup() {
 	[ -z "$HOG" ] || kill "$HOG" 2>/dev/null
 	echo "$STALL0" > $STALL
-	echo "$FAIR0" > $FAIR
-	echo "$TMIG0" > $TMIG
-	echo "$WQ0" > $WQ
+	starve_restore
 	knob sa_delay_joins 0
 	softib_cleanup
 }
@@ -54,10 +41,6 @@ setup() {	# everything but the spinner on CPU 1
 	taskset -p -c 1 $$ > /dev/null && echo 2 > $WQ &&
 		echo 0 > $TMIG && echo 0 > $FAIR &&
 		echo 1 > $STALL
-}
-
-spinning() {	# spinning PID: the spinner runs SCHED_FIFO
-	grep -q "^policy .*: *1$" "/proc/$1/sched"
 }
 
 # One round: 4000 joins over 8 s, each answered 6 s late, so answers keep

@@ -8,10 +8,6 @@
 source "$SRC/tools/testing/vm/lib.sh"
 source ./softib_lib.sh
 
-knob() {
-	echo "$2" > "$SOFTIB_DBG/$1"
-}
-
 no_carrier() {
 	! carrier_up "$@"
 }

@@ -37,6 +37,8 @@
 #include <infiniband/verbs.h>
 #include <rdma/ib_user_mad.h>
 
+#include "verbs_util.h"
+
 #define MSG		64
 #define DEPTH		256	/* send queue depth */
 #define CHAIN		32	/* WRs per post; the last one is signalled */
@@ -57,21 +59,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static struct ibv_context *open_dev(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *c = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			c = ibv_open_device(list[i]);
-	if (!c)
-		die(name);
-	ibv_free_device_list(list);
-	return c;
 }
 
 static struct ibv_qp *ud_qp(struct ibv_pd *pd, struct ibv_cq *cq)
@@ -100,8 +87,8 @@ static struct ibv_qp *ud_qp(struct ibv_pd *pd, struct ibv_cq *cq)
 static int flood_ud(const char *dev, int dlid, int dqpn, double secs)
 {
 	static char buf[MSG];
-	struct ibv_context *c = open_dev(dev);
-	struct ibv_pd *pd = ibv_alloc_pd(c);
+	struct ibv_context *c = verbs_open(dev);
+	struct ibv_pd *pd = c ? ibv_alloc_pd(c) : NULL;
 	struct ibv_cq *cq = pd ? ibv_create_cq(c, DEPTH, NULL, NULL, 0) : NULL;
 	struct ibv_ah_attr aa = { .dlid = dlid, .port_num = 1 };
 	struct ibv_send_wr wr[CHAIN], *bad;
@@ -113,6 +100,8 @@ static int flood_ud(const char *dev, int dlid, int dqpn, double secs)
 	int i, busy = 0;
 	double end;
 
+	if (!c)
+		die(dev);
 	if (!cq)
 		die("pd/cq");
 	qp = ud_qp(pd, cq);

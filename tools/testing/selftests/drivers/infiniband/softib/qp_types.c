@@ -14,18 +14,7 @@
 #include <string.h>
 #include <infiniband/verbs.h>
 
-static struct ibv_context *open_dev(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *c = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			c = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	return c;
-}
+#include "verbs_util.h"
 
 static const char *result(int ok)
 {
@@ -67,7 +56,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s IBDEV\n", argv[0]);
 		return 2;
 	}
-	ctx = open_dev(argv[1]);
+	ctx = verbs_open(argv[1]);
 	pd = ctx ? ibv_alloc_pd(ctx) : NULL;
 	cq = pd ? ibv_create_cq(ctx, 16, NULL, NULL, 0) : NULL;
 	if (!cq) {

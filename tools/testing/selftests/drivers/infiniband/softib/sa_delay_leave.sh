@@ -15,10 +15,6 @@ MGID=ff12:401b:ffff:0000:0000:0000:0000:1234
 DELAY=2000
 LEAVE_PID=
 
-knob() {
-	echo "$2" > "$SOFTIB_DBG/$1"
-}
-
 sa_mads() {	# MADs the SA got from port 1 of softib171
 	sed -n "s/^dev=softib171 port=1 .* sa_mads=\([0-9]*\)$/\1/p" \
 		$SOFTIB_DBG/ports

@@ -14,10 +14,6 @@ MGID=ff12:401b:ffff:0000:0000:0000:0000:1234
 PROBE=ff12:401b:ffff:0000:0000:0000:0000:4321
 STALE_PID=
 
-knob() {
-	echo "$2" > "$SOFTIB_DBG/$1"
-}
-
 gid_of() {	# gid_of ID
 	cat /sys/class/infiniband/softib$1/ports/1/gids/0
 }

@@ -17,30 +17,17 @@ source "$SRC/tools/testing/vm/lib.sh"
 source ./softib_lib.sh
 
 [ -x ./flood ] || tap_skip_all "flood not built"
-[ "$(nproc)" = 2 ] || tap_skip_all "needs exactly two CPUs"
 N=${SA_UNLOAD_JOINS:-15000}
 ROUNDS=${SA_UNLOAD_ROUNDS:-3}
 DELAY_MS=10000
-WQ=/sys/devices/virtual/workqueue/cpumask
-TMIG=/proc/sys/kernel/timer_migration
-FAIR=/sys/kernel/debug/sched/fair_server/cpu0/runtime
-[ -w $FAIR ] || tap_skip_all "no fair server to turn off"
-WQ0=$(cat $WQ)
-TMIG0=$(cat $TMIG)
-FAIR0=$(cat $FAIR)
+starve_save
 HOG=
 FLAG=/tmp/sa_unload.spin
-
-knob() {
-	echo "$2" > "$SOFTIB_DBG/$1"
-}
 
 cleanup() {
 	[ -z "$HOG" ] || kill "$HOG" 2>/dev/null
 	rm -f $FLAG
-	echo "$FAIR0" > $FAIR
-	echo "$TMIG0" > $TMIG
-	echo "$WQ0" > $WQ
+	starve_restore
 	[ ! -d $SOFTIB_DBG ] || knob sa_delay_joins 0
 	softib_cleanup
 }
@@ -69,7 +56,7 @@ starve() {	# the SA's worker gets no CPU until the unload
 	echo 1 > $WQ && echo 0 > $FAIR && touch $FLAG || return 1
 	./flood hog 0 240 $FLAG &
 	HOG=$!
-	wait_for 5 grep -q "^policy .*: *1$" "/proc/$HOG/sched"
+	wait_for 5 spinning "$HOG"
 }
 
 expired() {	# the delays are over; nothing to watch but the clock

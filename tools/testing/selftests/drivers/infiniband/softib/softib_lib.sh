@@ -108,6 +108,37 @@ umad_of() {
 	return 1
 }
 
+# knob NAME VALUE: set softib's global fault knob NAME (debugfs).
+knob() {
+	echo "$2" > "$SOFTIB_DBG/$1"
+}
+
+# The starvation tests (cq_teardown.sh, sa_unload.sh) pin work to CPUs and
+# spin SCHED_FIFO on CPU 0: starve_save checks the machine allows it and
+# records the scheduler knobs they turn, starve_restore puts them back.
+WQ=/sys/devices/virtual/workqueue/cpumask
+TMIG=/proc/sys/kernel/timer_migration
+FAIR=/sys/kernel/debug/sched/fair_server/cpu0/runtime
+
+starve_save() {
+	[ "$(nproc)" = 2 ] || tap_skip_all "needs exactly two CPUs"
+	[ -w $FAIR ] || tap_skip_all "no fair server to turn off"
+	WQ0=$(cat $WQ)
+	TMIG0=$(cat $TMIG)
+	FAIR0=$(cat $FAIR)
+}
+
+starve_restore() {
+	echo "$FAIR0" > $FAIR
+	echo "$TMIG0" > $TMIG
+	echo "$WQ0" > $WQ
+}
+
+# spinning PID: PID runs SCHED_FIFO.
+spinning() {
+	grep -q "^policy .*: *1$" "/proc/$1/sched"
+}
+
 # wait_for SECONDS CMD...: poll CMD every 0.2 s.
 wait_for() {
 	local t=$(($1 * 5))

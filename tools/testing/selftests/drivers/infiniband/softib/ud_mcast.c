@@ -29,6 +29,8 @@
 #include <infiniband/verbs.h>
 #include <rdma/ib_user_mad.h>
 
+#include "verbs_util.h"
+
 #define QKEY		0x1234
 #define MSG		64
 #define NBUF		64
@@ -98,21 +100,6 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	return rec[36] << 8 | rec[37];
 }
 
-static struct ibv_context *open_dev(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *c = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			c = ibv_open_device(list[i]);
-	if (!c)
-		die(name);
-	ibv_free_device_list(list);
-	return c;
-}
-
 static void setup(struct ctx *c, const char *name)
 {
 	struct ibv_qp_init_attr init = {
@@ -123,7 +110,9 @@ static void setup(struct ctx *c, const char *name)
 	struct ibv_qp_attr a = { .qp_state = IBV_QPS_INIT, .port_num = 1,
 				 .qkey = QKEY };
 
-	c->dev = open_dev(name);
+	c->dev = verbs_open(name);
+	if (!c->dev)
+		die(name);
 	c->pd = ibv_alloc_pd(c->dev);
 	c->cq = c->pd ? ibv_create_cq(c->dev, 2 * NBUF, NULL, NULL, 0) : NULL;
 	if (!c->cq || ibv_query_gid(c->dev, 1, 0, &c->gid))
