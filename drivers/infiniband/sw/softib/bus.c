@@ -3,8 +3,10 @@
  * The softib bus and the module's entry points.
  *
  * Like netdevsim, tests create and delete devices by writing to bus
- * attributes: "ID NPORTS" to /sys/bus/softib/new_device and "ID" to
- * /sys/bus/softib/del_device.  Each ID gets a bus device softib<ID>
+ * attributes: "ID NPORTS [OFFLOADS]" to /sys/bus/softib/new_device (the
+ * IPoIB offloads of offload.c: "none" or a comma list of csum and tso;
+ * both when left out; shown in the bus device's offloads attribute) and
+ * "ID" to /sys/bus/softib/del_device.  Each ID gets a bus device softib<ID>
  * (struct softib_bus_dev) with the InfiniBand device softib<ID> under it.
  * softib_bus_lock serialises changes to and walks of the device list; a
  * device is fully registered before it is listed.  Deletion marks the
@@ -17,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 
 #include "softib.h"
@@ -33,10 +36,55 @@ static void softib_bus_dev_release(struct device *dev)
 	kfree(container_of(dev, struct softib_bus_dev, dev));
 }
 
+static const char *const softib_offload_names[] = { "csum", "tso" };
+
+/* offloads: the device's IPoIB offloads, "none" or a comma list */
+static ssize_t offloads_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct softib_bus_dev *bdev = container_of(dev, struct softib_bus_dev,
+						   dev);
+	u32 offloads = bdev->offloads;
+	int len = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(softib_offload_names); i++)
+		if (offloads & BIT(i))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? "," : "",
+					     softib_offload_names[i]);
+	return len + sysfs_emit_at(buf, len, "%s\n", len ? "" : "none");
+}
+static DEVICE_ATTR_RO(offloads);
+
+static struct attribute *softib_bus_dev_attrs[] = {
+	&dev_attr_offloads.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(softib_bus_dev);
+
 static const struct device_type softib_bus_dev_type = {
 	.name = SOFTIB_NAME,
 	.release = softib_bus_dev_release,
+	.groups = softib_bus_dev_groups,
 };
+
+/* "none", or a comma list of offload names, each at most once */
+static int softib_parse_offloads(char *list, u32 *offloads)
+{
+	char *name;
+	int i;
+
+	*offloads = 0;
+	if (!strcmp(list, "none"))
+		return 0;
+	while ((name = strsep(&list, ","))) {
+		i = match_string(softib_offload_names,
+				 ARRAY_SIZE(softib_offload_names), name);
+		if (i < 0 || (*offloads & BIT(i)))
+			return -EINVAL;
+		*offloads |= BIT(i);
+	}
+	return 0;
+}
 
 static struct softib_bus_dev *softib_bus_find(u32 id)
 {
@@ -49,20 +97,25 @@ static struct softib_bus_dev *softib_bus_find(u32 id)
 	return NULL;
 }
 
-static int softib_bus_dev_new(u32 id, u32 nports);
+static int softib_bus_dev_new(u32 id, u32 nports, u32 offloads);
 
+/* "ID NPORTS [OFFLOADS]" */
 static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 				size_t count)
 {
+	u32 offloads = SOFTIB_OFFLOADS_ALL;
 	unsigned int id, nports;
-	char extra;
-	int err;
+	char list[16], extra;
+	int err, n;
 
 	if (!softib_may_control())
 		return -EPERM;
-	if (!softib_input_clean(buf, count) ||
-	    sscanf(buf, "%u %u %c", &id, &nports, &extra) != 2 ||
-	    id > SOFTIB_MAX_ID || !nports || nports > SOFTIB_MAX_PORTS)
+	if (!softib_input_clean(buf, count))
+		return -EINVAL;
+	n = sscanf(buf, "%u %u %15s %c", &id, &nports, list, &extra);
+	if (n < 2 || n > 3 || id > SOFTIB_MAX_ID || !nports ||
+	    nports > SOFTIB_MAX_PORTS ||
+	    (n == 3 && softib_parse_offloads(list, &offloads)))
 		return -EINVAL;
 	mutex_lock(&softib_bus_lock);
 	if (!softib_bus_open)
@@ -70,7 +123,7 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 	else if (softib_bus_find(id))
 		err = -EEXIST;
 	else
-		err = softib_bus_dev_new(id, nports);
+		err = softib_bus_dev_new(id, nports, offloads);
 	mutex_unlock(&softib_bus_lock);
 	return err ?: count;
 }
@@ -140,7 +193,7 @@ static const struct bus_type softib_bus = {
 	.bus_groups = softib_bus_groups,
 };
 
-static int softib_bus_dev_new(u32 id, u32 nports)
+static int softib_bus_dev_new(u32 id, u32 nports, u32 offloads)
 {
 	struct softib_bus_dev *bdev;
 	struct softib_dev *sdev;
@@ -151,13 +204,14 @@ static int softib_bus_dev_new(u32 id, u32 nports)
 	if (!bdev)
 		return -ENOMEM;
 	bdev->id = id;
+	bdev->offloads = offloads;
 	bdev->dev.id = id;
 	bdev->dev.bus = &softib_bus;
 	bdev->dev.type = &softib_bus_dev_type;
 	err = device_register(&bdev->dev);
 	if (err)
 		goto err_put;
-	sdev = softib_dev_create(bdev, nports);
+	sdev = softib_dev_create(bdev, nports, offloads);
 	if (IS_ERR(sdev)) {
 		err = PTR_ERR(sdev);
 		goto err_unregister;

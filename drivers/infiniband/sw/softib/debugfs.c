@@ -65,7 +65,7 @@ static void softib_port_line(struct seq_file *s, struct softib_port *port)
 {
 	struct softib_port_stats *st = &port->stats;
 
-	seq_printf(s, "dev=%s port=%u lid=0x%04x guid=0x%016llx state=%s mtu=%d tx_packets=%lld rx_packets=%lld tx_drops=%lld rx_drops=%lld sa_mads=%lld\n",
+	seq_printf(s, "dev=%s port=%u lid=0x%04x guid=0x%016llx state=%s mtu=%d tx_packets=%lld rx_packets=%lld tx_drops=%lld rx_drops=%lld sa_mads=%lld bad_csum=%lld lso_sends=%lld\n",
 		   dev_name(&port->sdev->rdi.ibdev.dev), port->num, port->lid,
 		   port->guid,
 		   READ_ONCE(port->state) == IB_PORT_ACTIVE ? "ACTIVE" : "DOWN",
@@ -74,7 +74,9 @@ static void softib_port_line(struct seq_file *s, struct softib_port *port)
 		   atomic64_read(&st->rx_packets),
 		   atomic64_read(&st->tx_drops),
 		   atomic64_read(&st->rx_drops),
-		   atomic64_read(&st->sa_mads));
+		   atomic64_read(&st->sa_mads),
+		   atomic64_read(&st->bad_csum),
+		   atomic64_read(&st->lso_sends));
 }
 
 static int softib_ports_dev(struct softib_dev *sdev, void *arg)

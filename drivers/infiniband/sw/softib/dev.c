@@ -53,10 +53,12 @@ static void softib_dev_close_qpt(struct softib_dev *sdev)
  * softib_dev_create - create and register a softib device
  * @bdev: its bus device, which gives the ID and becomes the parent
  * @nports: number of ports
+ * @offloads: the SOFTIB_OFFLOAD_* it has
  *
  * Return: the device or an ERR_PTR().
  */
-struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports)
+struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports,
+				     u32 offloads)
 {
 	struct softib_dev *sdev;
 	struct rvt_dev_info *rdi;
@@ -68,6 +70,7 @@ struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports)
 		return ERR_PTR(-ENOMEM);
 	sdev = softib_from_rdi(rdi);
 	sdev->nports = nports;
+	sdev->offloads = offloads;
 	sdev->bdev = bdev;
 	sdev->id = bdev->id;
 	mutex_init(&sdev->port_lock);

@@ -42,6 +42,14 @@
 #define SOFTIB_IPOIB_QKEY	0x0000000b
 #define SOFTIB_GRH_NEXT_HDR	0x1b
 #define SOFTIB_MAX_PAYLOAD	4096
+/* IB_WR_LSO: the longest header, and payload, of one send (offload.c) */
+#define SOFTIB_LSO_MAX_HDR	128
+#define SOFTIB_LSO_MAX_PAYLOAD	65536
+
+/* The IPoIB offloads a device has (offload.c); both unless new_device says */
+#define SOFTIB_OFFLOAD_CSUM	BIT(0)
+#define SOFTIB_OFFLOAD_TSO	BIT(1)
+#define SOFTIB_OFFLOADS_ALL	(SOFTIB_OFFLOAD_CSUM | SOFTIB_OFFLOAD_TSO)
 
 /**
  * struct softib_port_stats - per-port counters shown in debugfs
@@ -50,6 +58,8 @@
  * @tx_drops: sends dropped (port down, no route, injected loss)
  * @rx_drops: packets refused at the port (no buffer, key mismatch)
  * @sa_mads: MADs the SA received from the port
+ * @bad_csum: IPv4 TCP/UDP packets sent with a wrong checksum
+ * @lso_sends: IB_WR_LSO sends cut into packets
  */
 struct softib_port_stats {
 	atomic64_t tx_packets;
@@ -57,6 +67,8 @@ struct softib_port_stats {
 	atomic64_t tx_drops;
 	atomic64_t rx_drops;
 	atomic64_t sa_mads;
+	atomic64_t bad_csum;
+	atomic64_t lso_sends;
 };
 
 /**
@@ -110,6 +122,7 @@ struct softib_port_ref {
  * @bdev: the bus device this InfiniBand device hangs under
  * @id: the ID the test chose
  * @nports: number of ports
+ * @offloads: SOFTIB_OFFLOAD_* the device has, fixed at creation
  * @qpt_live: rdmavt's QP table exists and packets may be routed through
  *	it: set after registration, cleared before unregistration, read
  *	under RCU (softib_fabric_qp())
@@ -121,6 +134,7 @@ struct softib_dev {
 	struct softib_bus_dev *bdev;
 	u32 id;
 	u32 nports;
+	u32 offloads;
 	bool qpt_live;
 	/* protects state, mtu and pkeys of every port of this device */
 	struct mutex port_lock;
@@ -131,6 +145,7 @@ struct softib_dev {
  * struct softib_bus_dev - the device on the softib bus
  * @dev: driver-model device, /sys/bus/softib/devices/softib<ID>
  * @id: the ID the test chose
+ * @offloads: the SOFTIB_OFFLOAD_* its device has
  * @sdev: the InfiniBand device
  * @list: entry in the bus's device list
  * @dying: being deleted; only its deleter may touch @sdev
@@ -138,9 +153,28 @@ struct softib_dev {
 struct softib_bus_dev {
 	struct device dev;
 	u32 id;
+	u32 offloads;
 	struct softib_dev *sdev;
 	struct list_head list;
 	bool dying;
+};
+
+/**
+ * struct softib_lso - an IB_WR_LSO send being cut into packets (offload.c)
+ * @hdr: the header every packet starts with, as the send gave it
+ * @hlen: its length
+ * @mss: most payload bytes per packet
+ * @plen: payload length of the whole send
+ * @nsegs: packets it makes
+ * @csum: compute the TCP checksum of each packet
+ */
+struct softib_lso {
+	u8 hdr[SOFTIB_LSO_MAX_HDR];
+	u32 hlen;
+	u32 mss;
+	u32 plen;
+	u32 nsegs;
+	bool csum;
 };
 
 /**
@@ -148,11 +182,19 @@ struct softib_bus_dev {
  * @qp: the QP
  * @send_work: drains the send queue in process context
  * @buf: bounce buffer the send work copies each payload into
+ * @lso_buf: the payload of an IB_WR_LSO send (SOFTIB_LSO_MAX_PAYLOAD
+ *	bytes); only a QP created with IB_QP_CREATE_IPOIB_UD_LSO has one,
+ *	and only such a QP has offloads
+ * @csum: IB_SEND_IP_CSUM is honoured (offloads, and the device has csum)
+ * @lso: the LSO send in progress; used by the send work only
  */
 struct softib_qp_priv {
 	struct rvt_qp *qp;
 	struct work_struct send_work;
 	u8 *buf;
+	u8 *lso_buf;
+	bool csum;
+	struct softib_lso lso;
 };
 
 /**
@@ -271,7 +313,8 @@ int softib_bus_for_each(int (*fn)(struct softib_dev *sdev, void *arg),
 			void *arg);
 
 /* dev.c */
-struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports);
+struct softib_dev *softib_dev_create(struct softib_bus_dev *bdev, u32 nports,
+				     u32 offloads);
 void softib_dev_destroy(struct softib_dev *sdev);
 
 /* port.c */
@@ -291,6 +334,14 @@ bool softib_port_ref_live(const struct softib_port_ref *ref);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);
+
+bool softib_offload_csum(u8 *buf, u32 len);
+bool softib_offload_csum_bad(const void *buf, u32 len);
+int softib_lso_check(const struct ib_ud_wr *wr, u32 len);
+bool softib_lso_start(struct softib_lso *lso, const struct ib_ud_wr *wr,
+		      u32 plen, bool csum);
+u32 softib_lso_segment(const struct softib_lso *lso, const u8 *payload,
+		       u32 i, u8 *out);
 
 /* fabric.c */
 int softib_fabric_add(struct softib_port *port);

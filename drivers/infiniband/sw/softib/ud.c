@@ -11,16 +11,17 @@
  * LID 1 QP1 to the SA), then retakes s_lock and completes the WQE.  No sender lock is held
  * while a receiver's r_lock is taken.
  *
- * Checksum offload (IB_DEVICE_UD_IP_CSUM): a send flagged IB_SEND_IP_CSUM
- * carries an IPoIB-encapsulated IPv4 TCP or UDP packet whose checksum field
- * holds only the pseudo-header sum, as the stack leaves it for
- * CHECKSUM_PARTIAL. Like an HCA, the engine computes the checksum, here in
- * the bounce buffer it delivers from, so every receiver (userspace too)
- * sees a correct packet, and marks the delivery IB_WC_IP_CSUM_OK: the
- * checksum was computed over exactly the bytes that get copied, and a
- * memory copy does not corrupt them, so verifying again would find nothing.
- * Packets the engine did not checksum itself never get the flag; their
- * receivers verify them as usual.
+ * Offloads (offload.c): on a QP that has them, a send flagged
+ * IB_SEND_IP_CSUM gets its IPv4 TCP/UDP checksum computed in the bounce
+ * buffer it is delivered from, so every receiver (userspace too) sees a
+ * correct packet, marked IB_WC_IP_CSUM_OK: the checksum was computed over
+ * exactly the bytes that get copied, and a memory copy does not corrupt
+ * them, so verifying again would find nothing.  Packets the engine did not
+ * checksum itself never get the flag; their receivers verify them as
+ * usual.  An IB_WR_LSO send is gathered whole into the QP's LSO buffer
+ * under s_lock, then cut into packets, each built in the bounce buffer and
+ * routed in turn, and completed once.  Every packet is checked for a
+ * wrong IPv4 TCP/UDP checksum on its way out, and counted if it has one.
  *
  * Receivers are looked up under RCU: ports leave the fabric and QPs leave
  * rdmavt's tables with a grace period before they are freed, and unicast
@@ -28,21 +29,13 @@
  * of a device that is not registered.  A QP's send work is cancelled by
  * stop_send_queue() before rdmavt resets or frees it.
  */
-#include <linux/ip.h>
 #include <linux/random.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
-#include <linux/unaligned.h>
-#include <net/checksum.h>
-#include <net/ip.h>
 #include <rdma/ib_mad.h>
 #include <rdma/rdmavt_cq.h>
 
 #include "softib.h"
 
 #define SOFTIB_UD_BUDGET	64
-/* The IPoIB encapsulation header (RFC 4391) in front of the IP packet. */
-#define SOFTIB_IPOIB_HLEN	4
 
 /**
  * struct softib_tx - a WQE turned into a packet, ready to route
@@ -50,12 +43,14 @@
  * @port: the sending port
  * @dlid: destination LID
  * @dqpn: destination QP number (24 bits)
+ * @lso: an IB_WR_LSO send, to be cut into packets (softib_qp_priv.lso)
  */
 struct softib_tx {
 	struct softib_pkt pkt;
 	struct softib_port *port;
 	u32 dlid;
 	u32 dqpn;
+	bool lso;
 };
 
 static struct workqueue_struct *softib_ud_wq;
@@ -291,6 +286,9 @@ static void softib_ud_route(struct rvt_qp *sqp, struct softib_tx *tx)
 		return;
 	}
 	atomic64_inc(&port->stats.tx_packets);
+	if (sqp->ibqp.qp_num > 1 &&
+	    softib_offload_csum_bad(tx->pkt.data, tx->pkt.len))
+		atomic64_inc(&port->stats.bad_csum);
 	if (tx->dlid >= SOFTIB_FIRST_MLID && tx->dlid <= SOFTIB_LAST_MLID)
 		softib_ud_multicast(tx, sqp);
 	else if (tx->dlid == SOFTIB_SM_LID && tx->dqpn == 1)
@@ -320,50 +318,6 @@ static void softib_ud_gather(struct rvt_swqe *wqe, u8 *buf)
 	}
 }
 
-/* Where the L4 checksum of an IPv4 TCP or UDP packet lives, or NULL. */
-static __sum16 *softib_ud_l4_check(struct iphdr *iph, u32 l4len)
-{
-	u8 *l4 = (u8 *)iph + iph->ihl * 4;
-
-	if (iph->protocol == IPPROTO_TCP && l4len >= sizeof(struct tcphdr))
-		return &((struct tcphdr *)l4)->check;
-	if (iph->protocol == IPPROTO_UDP && l4len >= sizeof(struct udphdr))
-		return &((struct udphdr *)l4)->check;
-	return NULL;
-}
-
-/*
- * IB_SEND_IP_CSUM: fill in the TCP/UDP checksum of the IPoIB packet in
- * @buf (see the top of this file). Returns true if the packet now carries
- * a checksum the engine computed; false leaves it as it was.
- */
-static bool softib_ud_ip_csum(u8 *buf, u32 len)
-{
-	struct iphdr *iph = (struct iphdr *)(buf + SOFTIB_IPOIB_HLEN);
-	u32 ihl, tot;
-	__sum16 *check;
-	__sum16 sum;
-
-	if (len < SOFTIB_IPOIB_HLEN + sizeof(*iph) ||
-	    get_unaligned_be16(buf) != ETH_P_IP)
-		return false;
-	ihl = iph->ihl * 4;
-	tot = ntohs(iph->tot_len);
-	if (iph->version != 4 || ihl < sizeof(*iph) || tot < ihl ||
-	    tot > len - SOFTIB_IPOIB_HLEN || ip_is_fragment(iph) ||
-	    ip_fast_csum(iph, iph->ihl))
-		return false;
-	check = softib_ud_l4_check(iph, tot - ihl);
-	if (!check)
-		return false;
-	/* The field holds the pseudo-header sum: sum the rest over it. */
-	sum = csum_fold(csum_partial((u8 *)iph + ihl, tot - ihl, 0));
-	if (iph->protocol == IPPROTO_UDP && !sum)
-		sum = CSUM_MANGLED_0;
-	put_unaligned(sum, check);
-	return true;
-}
-
 static void softib_ud_set_grh(struct softib_tx *tx, struct rdma_ah_attr *ah)
 {
 	const struct ib_global_route *grh = rdma_ah_read_grh(ah);
@@ -379,29 +333,63 @@ static void softib_ud_set_grh(struct softib_tx *tx, struct rdma_ah_attr *ah)
 	g->dgid = grh->dgid;
 }
 
+/*
+ * Copy a WQE's payload: a plain send's into the bounce buffer, an LSO
+ * send's into the LSO buffer, its header taken too.  Returns a WC status.
+ */
+static enum ib_wc_status softib_ud_payload(struct softib_qp_priv *priv,
+					   struct rvt_swqe *wqe, u32 mtu,
+					   struct softib_tx *tx)
+{
+	bool csum = priv->csum && (wqe->wr.send_flags & IB_SEND_IP_CSUM);
+	struct rvt_qp *qp = priv->qp;
+
+	if (wqe->wr.opcode != IB_WR_LSO) {
+		if (wqe->length > SOFTIB_MAX_PAYLOAD ||
+		    (qp->ibqp.qp_num > 1 && wqe->length > mtu))
+			return IB_WC_LOC_LEN_ERR;
+		softib_ud_gather(wqe, priv->buf);
+		tx->pkt.len = wqe->length;
+		if (csum)
+			tx->pkt.csum_ok = softib_offload_csum(priv->buf,
+							      wqe->length);
+		return IB_WC_SUCCESS;
+	}
+	/* softib_lso_check() passed it when it was posted */
+	if (wqe->ud_wr.wr.hlen + wqe->ud_wr.wr.mss > mtu)
+		return IB_WC_LOC_LEN_ERR;
+	if (!softib_lso_start(&priv->lso, &wqe->ud_wr.wr, wqe->length, csum))
+		return IB_WC_LOC_QP_OP_ERR;
+	softib_ud_gather(wqe, priv->lso_buf);
+	tx->lso = true;
+	return IB_WC_SUCCESS;
+}
+
 /* Turn a WQE into a packet; called with the sender's s_lock held. */
-static enum ib_wc_status softib_ud_prepare(struct rvt_qp *qp,
-					   struct rvt_swqe *wqe, u8 *buf,
+static enum ib_wc_status softib_ud_prepare(struct softib_qp_priv *priv,
+					   struct rvt_swqe *wqe,
 					   struct softib_tx *tx)
 {
 	struct rdma_ah_attr *ah = rvt_get_swqe_ah_attr(wqe);
+	struct rvt_qp *qp = priv->qp;
 	struct softib_port *port = softib_qp_port(qp);
 	u32 qkey = rvt_get_swqe_remote_qkey(wqe);
 	u16 pkey_index = qp->s_pkey_index;
+	enum ib_wc_status status;
 
 	if (qp->ibqp.qp_type == IB_QPT_GSI)
 		pkey_index = rvt_get_swqe_pkey_index(wqe);
-	if (wqe->length > SOFTIB_MAX_PAYLOAD || pkey_index >= SOFTIB_NPKEYS ||
-	    (qp->ibqp.qp_num > 1 &&
-	     wqe->length > ib_mtu_enum_to_int(READ_ONCE(port->mtu))))
+	if (pkey_index >= SOFTIB_NPKEYS)
 		return IB_WC_LOC_LEN_ERR;
-	softib_ud_gather(wqe, buf);
 	memset(tx, 0, sizeof(*tx));
+	status = softib_ud_payload(priv, wqe,
+				   ib_mtu_enum_to_int(READ_ONCE(port->mtu)), tx);
+	if (status != IB_WC_SUCCESS)
+		return status;
 	tx->port = port;
 	tx->dlid = rdma_ah_get_dlid(ah);
 	tx->dqpn = rvt_get_swqe_remote_qpn(wqe) & IB_MULTICAST_QPN;
-	tx->pkt.data = buf;
-	tx->pkt.len = wqe->length;
+	tx->pkt.data = priv->buf;
 	tx->pkt.slid = port->lid;
 	tx->pkt.src_qpn = qp->ibqp.qp_num;
 	tx->pkt.sl = rdma_ah_get_sl(ah);
@@ -410,12 +398,30 @@ static enum ib_wc_status softib_ud_prepare(struct rvt_qp *qp,
 	tx->pkt.has_imm = wqe->wr.opcode == IB_WR_SEND_WITH_IMM;
 	tx->pkt.imm = wqe->wr.ex.imm_data;
 	tx->pkt.solicited = wqe->wr.send_flags & IB_SEND_SOLICITED;
-	if (wqe->wr.send_flags & IB_SEND_IP_CSUM)
-		tx->pkt.csum_ok = softib_ud_ip_csum(buf, wqe->length);
 	if (rdma_ah_get_ah_flags(ah) & IB_AH_GRH)
 		softib_ud_set_grh(tx, ah);
 	softib_port_gid(port, &tx->pkt.grh.sgid);
 	return IB_WC_SUCCESS;
+}
+
+/* Route a prepared send: one packet, or each packet of an LSO send. */
+static void softib_ud_transmit(struct softib_qp_priv *priv,
+			       struct softib_tx *tx)
+{
+	u32 i;
+
+	if (!tx->lso) {
+		softib_ud_route(priv->qp, tx);
+		return;
+	}
+	atomic64_inc(&tx->port->stats.lso_sends);
+	for (i = 0; i < priv->lso.nsegs; i++) {
+		tx->pkt.len = softib_lso_segment(&priv->lso, priv->lso_buf, i,
+						 priv->buf);
+		tx->pkt.csum_ok = priv->lso.csum;
+		tx->pkt.grh.paylen = cpu_to_be16(tx->pkt.len);
+		softib_ud_route(priv->qp, tx);
+	}
 }
 
 /* Send one WQE; returns false when the send queue is empty or stopped. */
@@ -438,13 +444,13 @@ static bool softib_ud_one(struct softib_qp_priv *priv)
 	}
 	wqe = rvt_get_swqe_ptr(qp, qp->s_cur);
 	if (ib_rvt_state_ops[qp->state] & RVT_PROCESS_NEXT_SEND_OK)
-		status = softib_ud_prepare(qp, wqe, priv->buf, &tx);
+		status = softib_ud_prepare(priv, wqe, &tx);
 	else
 		status = IB_WC_WR_FLUSH_ERR;
 	spin_unlock_irqrestore(&qp->s_lock, flags);
 
 	if (status == IB_WC_SUCCESS)
-		softib_ud_route(qp, &tx);
+		softib_ud_transmit(priv, &tx);
 
 	spin_lock_irqsave(&qp->s_lock, flags);
 	rvt_send_complete(qp, wqe, status);

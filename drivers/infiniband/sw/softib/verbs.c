@@ -17,6 +17,12 @@
  * without the transport refuses them, so that no ULP believes it has a
  * connection.  SRQs are created: UD QPs can receive through them.
  *
+ * QP creation is rdmavt's, but for IB_QP_CREATE_IPOIB_UD_LSO, which gives
+ * a UD QP the offloads of offload.c: softib_create_qp() takes the flag off
+ * for rdmavt, and is put in front of rdmavt's create_qp when the device
+ * is enabled (registered, no client yet).  Posting IB_WR_LSO is checked
+ * in setup_wqe.
+ *
  * CQs are rdmavt's, but for one step of their teardown: rdmavt calls a
  * CQ's completion handler from a work item, and ib_free_cq() cancels the
  * core's poll work before rdmavt's destroy_cq flushes that item, whose
@@ -58,12 +64,23 @@ static const struct rvt_operation_params softib_post_parms[RVT_OPERATION_MAX] = 
 		.length = sizeof(struct ib_send_wr),
 		.qpt_support = SOFTIB_UD_QPTS,
 	},
+	/* only on QPs with offloads: softib_setup_wqe() */
+	[IB_WR_LSO] = {
+		.length = sizeof(struct ib_ud_wr),
+		.qpt_support = BIT(IB_QPT_UD),
+	},
 };
 
 static const enum ib_wc_opcode softib_wc_opcode[RVT_OPERATION_MAX] = {
 	[IB_WR_SEND] = IB_WC_SEND,
 	[IB_WR_SEND_WITH_IMM] = IB_WC_SEND,
+	[IB_WR_LSO] = IB_WC_LSO,
 };
+
+/* rdmavt's create_qp, which softib_create_qp() wraps */
+static int (*softib_rvt_create_qp)(struct ib_qp *ibqp,
+				   struct ib_qp_init_attr *attr,
+				   struct ib_udata *udata);
 
 static struct pci_dev *softib_get_pci_dev(struct rvt_dev_info *rdi)
 {
@@ -95,8 +112,70 @@ static void softib_qp_priv_free(struct rvt_dev_info *rdi, struct rvt_qp *qp)
 	struct softib_qp_priv *priv = qp->priv;
 
 	softib_ud_stop(qp);
+	kvfree(priv->lso_buf);
 	kfree(priv->buf);
 	kfree(priv);
+}
+
+/*
+ * IB_QP_CREATE_IPOIB_UD_LSO gives a UD QP offloads (offload.c), on a
+ * device with the tso offload, as mlx5 does; rdmavt knows no such flag, so
+ * it is taken off for rdmavt's create_qp and the QP gets its LSO buffer
+ * after.  Any other use of the flag is refused, as on mlx5.
+ */
+static int softib_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *attr,
+			    struct ib_udata *udata)
+{
+	struct softib_dev *sdev = softib_from_ibdev(ibqp->device);
+	struct softib_qp_priv *priv;
+	u8 *lso_buf;
+	int ret;
+
+	if (!(attr->create_flags & IB_QP_CREATE_IPOIB_UD_LSO))
+		return softib_rvt_create_qp(ibqp, attr, udata);
+	if (attr->qp_type != IB_QPT_UD || udata ||
+	    !(sdev->offloads & SOFTIB_OFFLOAD_TSO))
+		return -EOPNOTSUPP;
+	lso_buf = kvmalloc(SOFTIB_LSO_MAX_PAYLOAD, GFP_KERNEL);
+	if (!lso_buf)
+		return -ENOMEM;
+	attr->create_flags &= ~IB_QP_CREATE_IPOIB_UD_LSO;
+	ret = softib_rvt_create_qp(ibqp, attr, udata);
+	attr->create_flags |= IB_QP_CREATE_IPOIB_UD_LSO;
+	if (ret) {
+		kvfree(lso_buf);
+		return ret;
+	}
+	/* nobody can post to the QP before this returns */
+	priv = ibqp_to_rvtqp(ibqp)->priv;
+	priv->lso_buf = lso_buf;
+	priv->csum = sdev->offloads & SOFTIB_OFFLOAD_CSUM;
+	return 0;
+}
+
+/*
+ * Runs when the device is registered, before any client has it: the
+ * last moment to put softib_create_qp() in front of rdmavt's create_qp,
+ * which rdmavt sets at registration.
+ */
+static int softib_enable_driver(struct ib_device *ibdev)
+{
+	WRITE_ONCE(softib_rvt_create_qp, ibdev->ops.create_qp);
+	ibdev->ops.create_qp = softib_create_qp;
+	return 0;
+}
+
+/* Posting: IB_WR_LSO only on a QP with offloads, with a usable header. */
+static int softib_setup_wqe(struct rvt_qp *qp, struct rvt_swqe *wqe,
+			    bool *call_send)
+{
+	struct softib_qp_priv *priv = qp->priv;
+
+	if (wqe->wr.opcode != IB_WR_LSO)
+		return 0;
+	if (!priv->lso_buf)
+		return -EINVAL;
+	return softib_lso_check(&wqe->ud_wr.wr, wqe->length);
 }
 
 static unsigned int softib_free_all_qps(struct rvt_dev_info *rdi)
@@ -189,6 +268,7 @@ static const struct ib_device_ops softib_dev_ops = {
 	.modify_device = softib_modify_device,
 	.get_dev_fw_str = softib_get_dev_fw_str,
 	.pre_destroy_cq = softib_pre_destroy_cq,
+	.enable_driver = softib_enable_driver,
 };
 
 static const struct rvt_driver_provided softib_driver_f = {
@@ -213,9 +293,10 @@ static const struct rvt_driver_provided softib_driver_f = {
 	.shut_down_port = softib_port_shut_down,
 	.cap_mask_chg = softib_cap_mask_chg,
 	.notify_new_ah = softib_notify_new_ah,
+	.setup_wqe = softib_setup_wqe,
 };
 
-static void softib_verbs_limits(struct ib_device_attr *props)
+static void softib_verbs_limits(struct ib_device_attr *props, u32 offloads)
 {
 	props->vendor_id = SOFTIB_VENDOR_ID;
 	props->vendor_part_id = SOFTIB_PART_ID;
@@ -225,8 +306,11 @@ static void softib_verbs_limits(struct ib_device_attr *props)
 				  IB_DEVICE_BAD_QKEY_CNTR |
 				  IB_DEVICE_SHUTDOWN_PORT |
 				  IB_DEVICE_SYS_IMAGE_GUID |
-				  IB_DEVICE_PORT_ACTIVE_EVENT |
-				  IB_DEVICE_UD_IP_CSUM;
+				  IB_DEVICE_PORT_ACTIVE_EVENT;
+	if (offloads & SOFTIB_OFFLOAD_CSUM)
+		props->device_cap_flags |= IB_DEVICE_UD_IP_CSUM;
+	if (offloads & SOFTIB_OFFLOAD_TSO)
+		props->kernel_cap_flags |= IBK_UD_TSO;
 	/* rdmavt maps fast-registered MRs in pages of PAGE_SIZE only */
 	props->page_size_cap = PAGE_SIZE;
 	props->max_mr_size = ~0ULL;
@@ -259,7 +343,7 @@ void softib_verbs_setup(struct softib_dev *sdev)
 	struct rvt_dev_info *rdi = &sdev->rdi;
 	struct rvt_driver_params *dp = &rdi->dparms;
 
-	softib_verbs_limits(&dp->props);
+	softib_verbs_limits(&dp->props, sdev->offloads);
 	dp->props.sys_image_guid = rdi->ibdev.node_guid;
 	dp->lkey_table_size = 16;
 	dp->qp_table_size = 256;

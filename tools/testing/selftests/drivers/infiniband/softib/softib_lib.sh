@@ -50,9 +50,15 @@ softib_setup() {
 
 SOFTIB_IDS=()
 
+# softib_new ID NPORTS [OFFLOADS]
 softib_new() {
-	echo "$1 $2" > $SOFTIB_BUS/new_device || return 1
+	echo "$1 $2${3:+ $3}" > $SOFTIB_BUS/new_device || return 1
 	SOFTIB_IDS+=("$1")
+}
+
+# port_stat ID PORT NAME: a counter of softib's debugfs ports line.
+port_stat() {
+	sed -n "s/^dev=softib$1 port=$2 .* $3=\([0-9]*\).*/\1/p" $SOFTIB_DBG/ports
 }
 
 # On exit: namespaces first (their interfaces come home), then devices.
@@ -156,9 +162,9 @@ dmesg_clean() {
 
 # ipoib_pair: two one-port devices ID1 and ID2 with stock IPoIB, the
 # second interface moved to netns "h2"; sets IF1, IF2 and addresses.
-ipoib_pair() {
+ipoib_pair() {	# ipoib_pair ID1 ID2 NET [OFFLOADS]
 	local id1=$1 id2=$2 net=$3
-	softib_new "$id1" 1 && softib_new "$id2" 1 || return 1
+	softib_new "$id1" 1 "${4:-}" && softib_new "$id2" 1 "${4:-}" || return 1
 	wait_for 10 softib_ipoib_if "$id1" >/dev/null || return 1
 	wait_for 10 softib_ipoib_if "$id2" >/dev/null || return 1
 	IF1=$(softib_ipoib_if "$id1")
