@@ -316,6 +316,8 @@ struct ipoib_ctx {
  * @rx_pool: page pool the receive buffers come from and return to
  * @rx_truesize: bytes of one receive page (order of @rx_pool)
  * @max_send_sge: SGEs a send may use
+ * @ud_offloads: the UD QP was created with IB_QP_CREATE_IPOIB_UD_LSO, so
+ *	it honours IB_SEND_IP_CSUM and IB_WR_LSO (see verbs.c)
  * @tx_head: sends posted, written in ndo_start_xmit
  * @tx_tail: sends completed, written by the send NAPI
  * @rx_napi: receive NAPI
@@ -375,6 +377,7 @@ struct ipoib_dev {
 	struct page_pool *rx_pool;
 	unsigned int rx_truesize;
 	unsigned int max_send_sge;
+	bool ud_offloads;
 	unsigned int tx_head;
 	unsigned int tx_tail;
 	struct napi_struct rx_napi;

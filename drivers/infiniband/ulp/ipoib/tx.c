@@ -2,7 +2,10 @@
 /*
  * Transmit side: ndo_start_xmit dispatches on the destination hardware
  * address found in the pseudo header (multicast GIDs start with 0xff), and
- * ipoib_send() posts one UD send per packet.
+ * ipoib_send() posts one UD send per skb: a plain send, or for a GSO skb
+ * (NETIF_F_TSO, on a QP with offloads) one IB_WR_LSO send whose header is
+ * the skb's IPoIB, IPv4 and TCP headers, read by the device until the send
+ * completes, and whose SGEs hold the rest.
  *
  * The send ring is indexed by free-running counters: tx_head advances under
  * the netdev transmit lock, tx_tail in the send NAPI (or while draining with
@@ -86,13 +89,17 @@ static void ipoib_tx_sge(struct ipoib_dev *priv, struct ib_sge *sge, u64 dma,
 	sge->lkey = priv->pd->local_dma_lkey;
 }
 
+/*
+ * Map the skb and describe all but its first @skip bytes (an LSO header)
+ * in @sge; an empty linear part gets no SGE. Returns the SGE count.
+ */
 static int ipoib_tx_map(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
-			struct ib_sge *sge)
+			struct ib_sge *sge, unsigned int skip)
 {
 	struct sk_buff *skb = buf->skb;
 	struct skb_shared_info *shinfo = skb_shinfo(skb);
 	const skb_frag_t *frag;
-	unsigned int i;
+	unsigned int i, n = 0;
 	u64 dma;
 
 	dma = ib_dma_map_single(priv->ca, skb->data, skb_headlen(skb),
@@ -100,7 +107,9 @@ static int ipoib_tx_map(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
 	if (ib_dma_mapping_error(priv->ca, dma))
 		return -EIO;
 	buf->dma[0] = dma;
-	ipoib_tx_sge(priv, &sge[0], dma, skb_headlen(skb));
+	if (skb_headlen(skb) > skip)
+		ipoib_tx_sge(priv, &sge[n++], dma + skip,
+			     skb_headlen(skb) - skip);
 
 	for (i = 0; i < shinfo->nr_frags; i++) {
 		frag = &shinfo->frags[i];
@@ -110,9 +119,9 @@ static int ipoib_tx_map(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
 		if (ib_dma_mapping_error(priv->ca, dma))
 			goto err_frags;
 		buf->dma[i + 1] = dma;
-		ipoib_tx_sge(priv, &sge[i + 1], dma, skb_frag_size(frag));
+		ipoib_tx_sge(priv, &sge[n++], dma, skb_frag_size(frag));
 	}
-	return i + 1;
+	return n;
 
 err_frags:
 	while (i--)
@@ -149,21 +158,34 @@ static int ipoib_tx_csum(struct sk_buff *skb)
 	return skb_checksum_help(skb);
 }
 
+/*
+ * A GSO skb goes as one LSO send: its headers (IPoIB's included) are the
+ * send's header, which the payload SGEs leave out.
+ */
+static void ipoib_tx_lso(struct sk_buff *skb, struct ib_ud_wr *wr)
+{
+	wr->wr.opcode = IB_WR_LSO;
+	wr->header = skb->data;
+	wr->hlen = skb_tcp_all_headers(skb);
+	wr->mss = skb_shinfo(skb)->gso_size;
+}
+
 static int ipoib_tx_post(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
 			 unsigned int idx, u32 qpn)
 {
 	struct ib_sge sge[MAX_SKB_FRAGS + 1];
-	struct ib_ud_wr wr = {};
+	struct ib_ud_wr wr = { .wr.opcode = IB_WR_SEND };
 	int csum, n;
 
 	csum = ipoib_tx_csum(buf->skb);
 	if (csum < 0)
 		return csum;
-	n = ipoib_tx_map(priv, buf, sge);
+	if (skb_is_gso(buf->skb))
+		ipoib_tx_lso(buf->skb, &wr);
+	n = ipoib_tx_map(priv, buf, sge, wr.hlen);
 	if (n < 0)
 		return n;
 	wr.wr.wr_id = idx;
-	wr.wr.opcode = IB_WR_SEND;
 	wr.wr.send_flags = IB_SEND_SIGNALED | csum;
 	wr.wr.sg_list = sge;
 	wr.wr.num_sge = n;
@@ -191,8 +213,14 @@ static void ipoib_tx_maybe_stop(struct ipoib_dev *priv)
 static bool ipoib_tx_prepare(struct ipoib_dev *priv, struct sk_buff *skb)
 {
 	skb_pull(skb, IPOIB_PSEUDO_LEN);
-	if (skb->len > priv->ndev->mtu + IPOIB_ENCAP_LEN)
+	if (skb_is_gso(skb)) {
+		/* only TCPv4 is offered (NETIF_F_TSO); its headers are linear */
+		if (!(skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4) ||
+		    skb_headlen(skb) < skb_tcp_all_headers(skb))
+			return false;
+	} else if (skb->len > priv->ndev->mtu + IPOIB_ENCAP_LEN) {
 		return false;
+	}
 	if (skb_shinfo(skb)->nr_frags + 1 > priv->max_send_sge &&
 	    skb_linearize(skb))
 		return false;
@@ -215,12 +243,13 @@ int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
 {
 	unsigned int idx = priv->tx_head % IPOIB_SENDQ_SIZE;
 	struct ipoib_tx_buf *buf = &priv->tx_ring[idx];
-	unsigned int len;
+	unsigned int len, segs;
 	int ret = -EINVAL;
 
 	if (!ipoib_tx_prepare(priv, skb))
 		goto err_drop;
 	len = skb->len;
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	/*
 	 * The send completes when the device gets round to it, which on a
 	 * busy host can be long after the packet left: give the socket its
@@ -237,7 +266,7 @@ int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
 		buf->ah = NULL;
 		goto err_drop;
 	}
-	priv->ndev->stats.tx_packets++;
+	priv->ndev->stats.tx_packets += segs;
 	priv->ndev->stats.tx_bytes += len;
 	WRITE_ONCE(priv->tx_head, priv->tx_head + 1);
 	ipoib_tx_maybe_stop(priv);

@@ -57,29 +57,43 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
 	attr.cap.max_recv_sge = 1;
 	attr.sq_sig_type = IB_SIGNAL_ALL_WR;
 	attr.qp_type = IB_QPT_UD;
+	/* the offload contract: only such a QP honours IB_SEND_IP_CSUM */
+	if (priv->ca->attrs.kernel_cap_flags & IBK_UD_TSO)
+		attr.create_flags |= IB_QP_CREATE_IPOIB_UD_LSO;
 
 	priv->qp = ib_create_qp(priv->pd, &attr);
 	if (IS_ERR(priv->qp))
 		return PTR_ERR(priv->qp);
+	priv->ud_offloads = attr.create_flags & IB_QP_CREATE_IPOIB_UD_LSO;
 	return 0;
 }
 
 /*
  * Offloads the QP allows. With scatter-gather the stack's software GSO
  * hands over page fragments; without it every segment is linearised, a
- * copy of its payload. A device with
- * IB_DEVICE_UD_IP_CSUM computes IPv4 TCP/UDP checksums of sends flagged
- * IB_SEND_IP_CSUM and reports verified ones with IB_WC_IP_CSUM_OK.
+ * copy of its payload. The send offloads follow the contract of real HCAs
+ * (mlx5 among them): only a UD QP created with IB_QP_CREATE_IPOIB_UD_LSO
+ * computes IPv4 TCP/UDP checksums of sends flagged IB_SEND_IP_CSUM (when
+ * the device has IB_DEVICE_UD_IP_CSUM) and takes IB_WR_LSO (when it has
+ * IBK_UD_TSO); on any other QP a flagged send would leave unfinished.
+ * Receive checksums the device verified (IB_WC_IP_CSUM_OK) are trusted
+ * whatever the QP.
  */
 static void ipoib_verbs_set_features(struct ipoib_dev *priv)
 {
+	u64 caps = priv->ca->attrs.device_cap_flags;
 	struct net_device *ndev = priv->ndev;
 	netdev_features_t f = 0;
 
 	if (priv->max_send_sge > 1)
 		f |= NETIF_F_SG;
-	if (priv->ca->attrs.device_cap_flags & IB_DEVICE_UD_IP_CSUM)
-		f |= NETIF_F_IP_CSUM | NETIF_F_RXCSUM;
+	if (caps & IB_DEVICE_UD_IP_CSUM)
+		f |= NETIF_F_RXCSUM;
+	if (priv->ud_offloads && (caps & IB_DEVICE_UD_IP_CSUM)) {
+		f |= NETIF_F_IP_CSUM;
+		if (f & NETIF_F_SG)
+			f |= NETIF_F_TSO;
+	}
 	ndev->hw_features |= f;
 	ndev->features |= f;
 }
