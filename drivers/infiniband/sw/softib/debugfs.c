@@ -9,6 +9,9 @@
  * sa_delay_joins count down with each SA join they affect, sa_delay_ms is
  * the delay, sa_delay_leave_ms the delay of every SA leave while it is
  * not 0, and drop_rate the percentage of data packets lost.
+ * qp_error_sends counts down with each data send it fails (and whose QP
+ * it moves to the error state); stall_sends holds data sends while it is
+ * 1, and a write to it kicks every QP's send work (ud.c).
  */
 #include <linux/debugfs.h>
 #include <linux/rbtree.h>
@@ -97,12 +100,14 @@ DEFINE_SHOW_ATTRIBUTE(softib_ports);
 /*
  * A fault knob: a countdown (@count) or a plain value (@value), never
  * more than @max. Out-of-range writes fail instead of being clamped.
+ * @written, if set, runs after every accepted write.
  */
 struct softib_knob {
 	const char *name;
 	atomic_t *count;
 	u32 *value;
 	u32 max;
+	void (*written)(void);
 };
 
 static struct softib_knob softib_knobs[] = {
@@ -114,6 +119,10 @@ static struct softib_knob softib_knobs[] = {
 	{ "sa_delay_leave_ms", .value = &softib_faults.sa_delay_leave_ms,
 	  .max = SOFTIB_MAX_DELAY_MS },
 	{ "drop_rate", .value = &softib_faults.drop_rate, .max = 100 },
+	{ "qp_error_sends", .count = &softib_faults.qp_error_sends,
+	  .max = INT_MAX },
+	{ "stall_sends", .value = &softib_faults.stall_sends, .max = 1,
+	  .written = softib_ud_kick_all },
 };
 
 static int softib_knob_get(void *data, u64 *val)
@@ -136,6 +145,8 @@ static int softib_knob_set(void *data, u64 val)
 		atomic_set(k->count, val);
 	else
 		WRITE_ONCE(*k->value, val);
+	if (k->written)
+		k->written();
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(softib_knob_fops, softib_knob_get, softib_knob_set,

@@ -238,6 +238,9 @@ struct softib_pkt {
  * @sa_delay_ms: by this many milliseconds
  * @sa_delay_leave_ms: delay every SA leave by this many milliseconds
  * @drop_rate: percentage of data packets lost
+ * @qp_error_sends: this many of the next data sends (QPN > 1) fail with a
+ *	local QP operation error that moves their QP to the error state
+ * @stall_sends: while 1, the engine takes no data send of a QP in RTS
  */
 struct softib_faults {
 	atomic_t sa_fail_joins;
@@ -246,6 +249,8 @@ struct softib_faults {
 	u32 sa_delay_ms;
 	u32 sa_delay_leave_ms;
 	u32 drop_rate;
+	atomic_t qp_error_sends;
+	u32 stall_sends;
 };
 
 extern struct softib_faults softib_faults;
@@ -360,6 +365,7 @@ bool softib_ud_schedule(struct rvt_qp *qp);
 void softib_ud_stop(struct rvt_qp *qp);
 void softib_ud_init_qp(struct softib_qp_priv *priv, struct rvt_qp *qp);
 void softib_ud_deliver(struct rvt_qp *rqp, const struct softib_pkt *pkt);
+void softib_ud_kick_all(void);
 bool softib_pkey_match(u16 a, u16 b);
 
 /* sa.c */

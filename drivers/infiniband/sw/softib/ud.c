@@ -28,6 +28,13 @@
  * goes through softib_fabric_qp(), which does not touch rdmavt's QP table
  * of a device that is not registered.  A QP's send work is cancelled by
  * stop_send_queue() before rdmavt resets or frees it.
+ *
+ * Fault knobs (debugfs.c) act on data QPs (QPN > 1): qp_error_sends fails
+ * a send with a local QP operation error and moves its QP to the error
+ * state, as an HCA does, so the rest of both queues is flushed;
+ * stall_sends leaves the send queue of a QP in RTS untouched (moves to
+ * the error state still flush it) until it is cleared, which kicks the
+ * send work of every QP.
  */
 #include <linux/random.h>
 #include <rdma/ib_mad.h>
@@ -424,6 +431,54 @@ static void softib_ud_transmit(struct softib_qp_priv *priv,
 	}
 }
 
+/* stall_sends: a data QP in RTS sends nothing; flushes still go ahead. */
+static bool softib_ud_stalled(struct rvt_qp *qp)
+{
+	lockdep_assert_held(&qp->s_lock);
+	return qp->ibqp.qp_num > 1 && READ_ONCE(softib_faults.stall_sends) &&
+	       (ib_rvt_state_ops[qp->state] & RVT_PROCESS_NEXT_SEND_OK);
+}
+
+/* qp_error_sends: this data send fails and takes its QP down. */
+static bool softib_ud_inject_error(struct rvt_qp *qp)
+{
+	return qp->ibqp.qp_num > 1 &&
+	       atomic_dec_if_positive(&softib_faults.qp_error_sends) >= 0;
+}
+
+static void softib_ud_last_wqe(struct rvt_qp *qp)
+{
+	struct ib_event ev = {
+		.device = qp->ibqp.device,
+		.element.qp = &qp->ibqp,
+		.event = IB_EVENT_QP_LAST_WQE_REACHED,
+	};
+
+	qp->ibqp.event_handler(&ev, qp->ibqp.qp_context);
+}
+
+/*
+ * A local QP operation error: the WQE completes in error and the QP moves
+ * to the error state, which flushes the receive queue at once and the rest
+ * of the send queue through the send work. rvt_error_qp() needs r_lock as
+ * well, taken before s_lock as rdmavt's modify_qp does.
+ */
+static void softib_ud_fail(struct rvt_qp *qp, struct rvt_swqe *wqe)
+{
+	unsigned long flags;
+	bool srq_done;
+
+	spin_lock_irqsave(&qp->r_lock, flags);
+	spin_lock(&qp->s_lock);
+	rvt_send_complete(qp, wqe, IB_WC_LOC_QP_OP_ERR);
+	srq_done = rvt_error_qp(qp, IB_WC_WR_FLUSH_ERR);
+	spin_unlock(&qp->s_lock);
+	spin_unlock_irqrestore(&qp->r_lock, flags);
+	/* Only for a QP on an SRQ with an event handler. */
+	if (srq_done)
+		softib_ud_last_wqe(qp);
+}
+
 /* Send one WQE; returns false when the send queue is empty or stopped. */
 static bool softib_ud_one(struct softib_qp_priv *priv)
 {
@@ -438,7 +493,7 @@ static bool softib_ud_one(struct softib_qp_priv *priv)
 	/* pairs with rdmavt's write barrier before it advances s_head */
 	head = smp_load_acquire(&qp->s_head);
 	if (!(ib_rvt_state_ops[qp->state] & RVT_PROCESS_OR_FLUSH_SEND) ||
-	    qp->s_cur == head) {
+	    qp->s_cur == head || softib_ud_stalled(qp)) {
 		spin_unlock_irqrestore(&qp->s_lock, flags);
 		return false;
 	}
@@ -447,11 +502,17 @@ static bool softib_ud_one(struct softib_qp_priv *priv)
 		status = softib_ud_prepare(priv, wqe, &tx);
 	else
 		status = IB_WC_WR_FLUSH_ERR;
+	if (status == IB_WC_SUCCESS && softib_ud_inject_error(qp))
+		status = IB_WC_LOC_QP_OP_ERR;
 	spin_unlock_irqrestore(&qp->s_lock, flags);
 
 	if (status == IB_WC_SUCCESS)
 		softib_ud_transmit(priv, &tx);
 
+	if (status == IB_WC_LOC_QP_OP_ERR) {
+		softib_ud_fail(qp, wqe);
+		return true;
+	}
 	spin_lock_irqsave(&qp->s_lock, flags);
 	rvt_send_complete(qp, wqe, status);
 	spin_unlock_irqrestore(&qp->s_lock, flags);
@@ -499,6 +560,38 @@ void softib_ud_stop(struct rvt_qp *qp)
 	struct softib_qp_priv *priv = qp->priv;
 
 	cancel_work_sync(&priv->send_work);
+}
+
+/*
+ * Under s_lock: a QP being reset is either kicked before _rvt_reset_qp()
+ * cancels its send work or seen in RESET and left alone.
+ */
+static void softib_ud_kick_qp(struct rvt_qp *qp, u64 unused)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&qp->s_lock, flags);
+	softib_ud_schedule(qp);
+	spin_unlock_irqrestore(&qp->s_lock, flags);
+}
+
+static int softib_ud_kick_dev(struct softib_dev *sdev, void *unused)
+{
+	rvt_qp_iter(&sdev->rdi, 0, softib_ud_kick_qp);
+	return 0;
+}
+
+/**
+ * softib_ud_kick_all - run the send work of every QP of every device
+ *
+ * Sends that stall_sends held back wait for this once it is cleared:
+ * nothing else schedules a QP whose poster waits for its completions.
+ *
+ * Context: process context; takes softib_bus_lock.
+ */
+void softib_ud_kick_all(void)
+{
+	softib_bus_for_each(softib_ud_kick_dev, NULL);
 }
 
 /**

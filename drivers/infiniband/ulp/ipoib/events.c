@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port events and periodic housekeeping.
+ * Port events, QP failures and periodic housekeeping.
  *
  * The core may call the event handler in atomic context, so it only marks
  * the event on every interface of the port and queues that interface's
@@ -11,6 +11,20 @@
  * P_Key change brings it back. A new port GID is copied into the hardware
  * address when RTNL is free (else at the next GC tick), since rdma_cm
  * resolves GIDs from it.
+ *
+ * A QP fails on its own, without a port event: a send completes in error
+ * (the device moved the QP to the error state, after which it flushes
+ * every send), a fatal QP event arrives, or the send queue makes no
+ * progress (ndo_tx_timeout). Those contexts are atomic, so they set
+ * IPOIB_FLAG_QP_CHECK (restart the QP if it left RTS) or
+ * IPOIB_FLAG_QP_RESTART (restart it anyway) and queue the recovery work,
+ * which, under state_mutex and so never alongside open, stop or a port
+ * event, takes the QP through ERROR and RESET back to RTS. Paths, groups,
+ * attachments and the carrier belong to the port and stay. A stopped
+ * interface queues nothing (RUNNING is clear) and work that finds it
+ * stopped does nothing; at worst a request racing with a stop and a new
+ * open restarts a healthy QP once. ipoib_verbs_cleanup() cancels the work
+ * for good once the QP is destroyed.
  */
 #include "ipoib.h"
 
@@ -95,6 +109,90 @@ void ipoib_event_work(struct work_struct *work)
 	}
 	mutex_unlock(&priv->state_mutex);
 	ipoib_event_sync_addr(priv);
+}
+
+/**
+ * ipoib_qp_event - event handler of the UD QP
+ * @event: the event
+ * @ctx: the interface
+ *
+ * May run in atomic context.
+ */
+void ipoib_qp_event(struct ib_event *event, void *ctx)
+{
+	struct ipoib_dev *priv = ctx;
+
+	if (event->event != IB_EVENT_QP_FATAL)
+		return;
+	netdev_warn(priv->ndev, "fatal QP error\n");
+	ipoib_recover_queue(priv, true);
+}
+
+/**
+ * ipoib_recover_queue - have the QP checked or restarted in process context
+ * @priv: interface
+ * @restart: restart the QP whatever its state, not only if it left RTS
+ *
+ * Does nothing while the IB side is not running. Context: any.
+ */
+void ipoib_recover_queue(struct ipoib_dev *priv, bool restart)
+{
+	int bit = restart ? IPOIB_FLAG_QP_RESTART : IPOIB_FLAG_QP_CHECK;
+
+	if (test_bit(IPOIB_FLAG_RUNNING, &priv->flags) &&
+	    !test_and_set_bit(bit, &priv->flags))
+		queue_work(ipoib_wq, &priv->recover_work);
+}
+
+/*
+ * ipoib_qp_stop() then ipoib_qp_start(): every posted send is given back,
+ * the receive ring is posted afresh. The multicast task is held off, since
+ * it attaches groups and sets the Q_Key, which a QP in RESET refuses. If
+ * the QP does not come back, the interface goes down and up as for a port
+ * event.
+ */
+static void ipoib_recover(struct ipoib_dev *priv)
+{
+	struct net_device *ndev = priv->ndev;
+	int ret;
+
+	ipoib_count(priv, IPOIB_CNT_QP_RECOVERIES);
+	netdev_info(ndev, "restarting the QP\n");
+	/* The stop below is no transmit timeout for the watchdog. */
+	netif_trans_update(ndev);
+	mutex_lock(&priv->mcast_mutex);
+	ipoib_qp_stop(priv);
+	/* This restart answers what the old QP reported while flushed. */
+	clear_bit(IPOIB_FLAG_QP_CHECK, &priv->flags);
+	clear_bit(IPOIB_FLAG_QP_RESTART, &priv->flags);
+	ret = ipoib_qp_start(priv);
+	mutex_unlock(&priv->mcast_mutex);
+	if (!ret) {
+		netif_wake_queue(ndev);
+		return;
+	}
+	netdev_warn(ndev, "cannot restart the QP (%d)\n", ret);
+	ipoib_ib_down(priv);
+	ipoib_ib_up(priv);
+}
+
+/**
+ * ipoib_recover_work - check or restart the QP as asked
+ * @work: ipoib_dev.recover_work
+ */
+void ipoib_recover_work(struct work_struct *work)
+{
+	struct ipoib_dev *priv = container_of(work, struct ipoib_dev,
+					      recover_work);
+	bool restart, check;
+
+	mutex_lock(&priv->state_mutex);
+	restart = test_and_clear_bit(IPOIB_FLAG_QP_RESTART, &priv->flags);
+	check = test_and_clear_bit(IPOIB_FLAG_QP_CHECK, &priv->flags);
+	if (test_bit(IPOIB_FLAG_RUNNING, &priv->flags) &&
+	    (restart || (check && ipoib_qp_failed(priv))))
+		ipoib_recover(priv);
+	mutex_unlock(&priv->state_mutex);
 }
 
 /**

@@ -8,6 +8,11 @@
  * groups in struct ipoib_mcast; both hand out reference-counted address
  * handles (struct ipoib_ah) that in-flight sends pin until completion.
  *
+ * A QP that fails (a send completes in error and the QP left RTS, a fatal
+ * QP event) or a send queue without progress for IPOIB_TX_TIMEOUT is
+ * restarted by ipoib_dev.recover_work (events.c), with the interface left
+ * up.
+ *
  * Locks, outermost first: RTNL, ipoib_dev.state_mutex, ipoib_dev.mcast_mutex,
  * ipoib_ctx.ifaces_lock, ipoib_dev.cache_lock (the umcast fallback looks at
  * the groups of the other interfaces of its port under ifaces_lock). Work
@@ -60,6 +65,12 @@
 /* After releasing a group, the merged record may still show us (fallback). */
 #define IPOIB_UMCAST_SETTLE	(HZ / 4)
 #define IPOIB_UMCAST_POLL	(HZ / 20)	/* while unsure */
+/*
+ * The send queue stayed full this long without a transmit: restart the QP.
+ * A UD send never waits for a peer (no acknowledgment, no retry), so a
+ * full ring that drains nothing in 5 s is a stuck QP, not congestion.
+ */
+#define IPOIB_TX_TIMEOUT	(5 * HZ)
 
 /* MCMemberRecord join states (IBA 15.2.5.17) */
 #define IPOIB_JOIN_FULL		0x1
@@ -245,6 +256,8 @@ struct ipoib_tx_buf {
  * @IPOIB_CNT_UMCAST_IGNORED: groups currently skipped by the umcast policy
  * @IPOIB_CNT_TX_QUEUE_STOPS: times the send queue filled up
  * @IPOIB_CNT_RX_ALLOC_FAILURES: receive buffers that could not be refilled
+ * @IPOIB_CNT_QP_RECOVERIES: times the QP was restarted after a failure
+ * @IPOIB_CNT_TX_TIMEOUTS: transmit watchdog timeouts (a stuck send queue)
  * @IPOIB_CNT_MAX: number of counters
  */
 enum ipoib_counter {
@@ -257,6 +270,8 @@ enum ipoib_counter {
 	IPOIB_CNT_UMCAST_IGNORED,
 	IPOIB_CNT_TX_QUEUE_STOPS,
 	IPOIB_CNT_RX_ALLOC_FAILURES,
+	IPOIB_CNT_QP_RECOVERIES,
+	IPOIB_CNT_TX_TIMEOUTS,
 	IPOIB_CNT_MAX,
 };
 
@@ -267,6 +282,9 @@ enum {
 	IPOIB_FLAG_UMCAST,	/* user-level multicast policy enabled */
 	IPOIB_FLAG_PORT_ACTIVE,	/* port state is ACTIVE */
 	IPOIB_FLAG_UMCAST_RESET, /* umcast set to 1: release and re-decide */
+	IPOIB_FLAG_QP_LIVE,	/* QP started, NAPIs enabled (state_mutex) */
+	IPOIB_FLAG_QP_CHECK,	/* a send failed: restart the QP if not in RTS */
+	IPOIB_FLAG_QP_RESTART,	/* restart the QP whatever its state */
 };
 
 /**
@@ -337,6 +355,8 @@ struct ipoib_ctx {
  * @mcast_work: the multicast task
  * @event_work: handles port events
  * @pending_events: IB events not yet handled by @event_work
+ * @recover_work: checks or restarts a failed QP (IPOIB_FLAG_QP_CHECK,
+ *	IPOIB_FLAG_QP_RESTART)
  * @gc_work: ages paths and send-only groups
  * @ah_work: destroys released address handles
  * @dead_ahs: address handles waiting for @ah_work
@@ -399,6 +419,7 @@ struct ipoib_dev {
 	struct delayed_work mcast_work;
 	struct work_struct event_work;
 	unsigned long pending_events;
+	struct work_struct recover_work;
 	struct delayed_work gc_work;
 	struct work_struct ah_work;
 	struct llist_head dead_ahs;
@@ -438,6 +459,7 @@ int ipoib_verbs_init(struct ipoib_dev *priv);
 void ipoib_verbs_cleanup(struct ipoib_dev *priv);
 int ipoib_qp_start(struct ipoib_dev *priv);
 void ipoib_qp_stop(struct ipoib_dev *priv);
+bool ipoib_qp_failed(struct ipoib_dev *priv);
 int ipoib_set_qkey(struct ipoib_dev *priv, u32 qkey);
 int ipoib_query_port(struct ipoib_dev *priv);
 struct ipoib_ah *ipoib_ah_create(struct ipoib_dev *priv,
@@ -492,6 +514,9 @@ enum ipoib_mc_owner ipoib_mcast_owner(struct ipoib_dev *priv,
 void ipoib_event_handler(struct ib_event_handler *handler,
 			 struct ib_event *event);
 void ipoib_event_work(struct work_struct *work);
+void ipoib_qp_event(struct ib_event *event, void *ctx);
+void ipoib_recover_queue(struct ipoib_dev *priv, bool restart);
+void ipoib_recover_work(struct work_struct *work);
 void ipoib_gc_work(struct work_struct *work);
 
 /* child.c */

@@ -181,13 +181,19 @@ static void ipoib_set_rx_mode(struct net_device *ndev)
 	ipoib_mcast_kick(ipoib_priv(ndev), 0);
 }
 
+/*
+ * The send queue stayed full for watchdog_timeo without a transmit: the QP
+ * completes nothing. Timer context, so the restart is left to the work.
+ */
 static void ipoib_tx_timeout(struct net_device *ndev, unsigned int txqueue)
 {
 	struct ipoib_dev *priv = ipoib_priv(ndev);
 
-	netdev_warn(ndev, "transmit timeout: %u sends outstanding\n",
+	netdev_warn(ndev, "send queue stuck, %u sends outstanding: restarting the QP\n",
 		    READ_ONCE(priv->tx_head) - READ_ONCE(priv->tx_tail));
 	DEV_STATS_INC(ndev, tx_errors);
+	ipoib_count(priv, IPOIB_CNT_TX_TIMEOUTS);
+	ipoib_recover_queue(priv, true);
 }
 
 static int ipoib_get_iflink(const struct net_device *ndev)
@@ -311,6 +317,7 @@ static void ipoib_init_works(struct ipoib_dev *priv)
 	mutex_init(&priv->mcast_mutex);
 	INIT_DELAYED_WORK(&priv->mcast_work, ipoib_mcast_work);
 	INIT_WORK(&priv->event_work, ipoib_event_work);
+	INIT_WORK(&priv->recover_work, ipoib_recover_work);
 	INIT_DELAYED_WORK(&priv->gc_work, ipoib_gc_work);
 	INIT_WORK(&priv->ah_work, ipoib_ah_reap);
 	init_llist_head(&priv->dead_ahs);
@@ -341,7 +348,7 @@ void ipoib_setup(struct net_device *ndev)
 	ndev->flags = IFF_BROADCAST | IFF_MULTICAST;
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->tx_queue_len = IPOIB_SENDQ_SIZE * 2;
-	ndev->watchdog_timeo = HZ;
+	ndev->watchdog_timeo = IPOIB_TX_TIMEOUT;
 	ndev->features = NETIF_F_VLAN_CHALLENGED | NETIF_F_HIGHDMA;
 	memcpy(ndev->broadcast, ipoib_bcast_template, INFINIBAND_ALEN);
 }

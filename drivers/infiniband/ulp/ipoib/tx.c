@@ -303,6 +303,9 @@ static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
 	buf = &priv->tx_ring[idx];
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
 		DEV_STATS_INC(priv->ndev, tx_errors);
+	/* A QP in the error state fails or flushes every send. */
+	if (wc->status != IB_WC_SUCCESS)
+		ipoib_recover_queue(priv, false);
 	ipoib_tx_release(priv, buf, true);
 	ipoib_tx_advance_tail(priv);
 }

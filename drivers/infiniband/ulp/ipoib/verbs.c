@@ -8,7 +8,8 @@
  * fills the receive ring with the QP in INIT, walks it on to RTS and arms
  * both CQs, polling at once what completed before the arm; stopping (or a
  * failed start) moves the QP to ERROR, reaps every flushed completion and
- * returns it to RESET.
+ * returns it to RESET. Recovery from a failed QP (events.c) is a stop and
+ * a start; IPOIB_FLAG_QP_LIVE makes a stop after a failed start harmless.
  *
  * An address handle may be dropped by its path or group while sends still
  * use it, so it carries a kref; the last put queues it on a lock-free list
@@ -60,6 +61,8 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
 	/* the offload contract: only such a QP honours IB_SEND_IP_CSUM */
 	if (priv->ca->attrs.kernel_cap_flags & IBK_UD_TSO)
 		attr.create_flags |= IB_QP_CREATE_IPOIB_UD_LSO;
+	attr.event_handler = ipoib_qp_event;
+	attr.qp_context = priv;
 
 	priv->qp = ib_create_qp(priv->pd, &attr);
 	if (IS_ERR(priv->qp))
@@ -170,6 +173,12 @@ void ipoib_verbs_cleanup(struct ipoib_dev *priv)
 	flush_work(&priv->ah_work);
 	ipoib_ah_reap(&priv->ah_work);
 	ib_destroy_qp(priv->qp);
+	/*
+	 * Stopped, the interface queues no recovery (RUNNING is clear) and
+	 * runs none; only a QP event that saw RUNNING set just before could
+	 * still queue one, and with the QP gone none can arrive any more.
+	 */
+	cancel_work_sync(&priv->recover_work);
 	ib_destroy_cq(priv->recv_cq);
 	ib_destroy_cq(priv->send_cq);
 	ib_dealloc_pd(priv->pd);
@@ -297,6 +306,7 @@ int ipoib_qp_start(struct ipoib_dev *priv)
 	}
 	napi_enable(&priv->rx_napi);
 	napi_enable(&priv->tx_napi);
+	set_bit(IPOIB_FLAG_QP_LIVE, &priv->flags);
 	ipoib_cq_arm(priv->recv_cq, &priv->rx_napi);
 	ipoib_cq_arm(priv->send_cq, &priv->tx_napi);
 	return 0;
@@ -304,16 +314,39 @@ int ipoib_qp_start(struct ipoib_dev *priv)
 
 /**
  * ipoib_qp_stop - flush the QP and return it to RESET
- * @priv: interface whose QP was started by ipoib_qp_start()
+ * @priv: interface
  *
- * Every posted buffer is released when this returns.
+ * Stops the transmit queue too; whoever restarts the QP wakes it. Every
+ * posted buffer is released when this returns. Does nothing if the QP
+ * was not started by ipoib_qp_start().
  */
 void ipoib_qp_stop(struct ipoib_dev *priv)
 {
 	lockdep_assert_held(&priv->state_mutex);
+	if (!test_and_clear_bit(IPOIB_FLAG_QP_LIVE, &priv->flags))
+		return;
 	napi_disable(&priv->tx_napi);
+	/* Only now: the send NAPI wakes a stopped queue. The ring is ours. */
+	netif_tx_disable(priv->ndev);
 	napi_disable(&priv->rx_napi);
 	ipoib_qp_flush(priv);
+}
+
+/**
+ * ipoib_qp_failed - tell whether a started QP left RTS
+ * @priv: interface
+ *
+ * Return: true if the QP is in any other state (the error state, when the
+ * device failed a work request) or cannot be queried.
+ */
+bool ipoib_qp_failed(struct ipoib_dev *priv)
+{
+	struct ib_qp_init_attr init;
+	struct ib_qp_attr attr;
+
+	if (ib_query_qp(priv->qp, &attr, IB_QP_STATE, &init))
+		return true;
+	return attr.qp_state != IB_QPS_RTS;
 }
 
 /**
