@@ -45,8 +45,13 @@ build_modules() {
 	local src=$top/build/debug/src
 
 	mkdir -p "$src"
+	# Sources only: the build for Debian's kernel leaves its objects and
+	# their lists (*.mod name them by path) in the repository.
 	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+		--exclude '*.mod' --exclude '*.mod.c' --exclude 'modules.order' \
+		--exclude 'Module.symvers' --exclude '*.a' \
 		"$top/Kbuild" "$top/Kconfig" "$top/drivers" "$src/"
+	find "$src" \( -name '*.mod' -o -name '.*.mod.cmd' \) -delete
 	mkdir -p "$src/tools/testing/vm"
 	rsync -a --delete "$top/tools/testing/vm/module" "$src/tools/testing/vm/"
 	make -C "$kdir/build" M="$src" CONFIG_INFINIBAND_SOFTIB=m \
