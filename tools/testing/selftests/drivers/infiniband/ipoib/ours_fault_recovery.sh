@@ -113,8 +113,7 @@ recovered() {
 }
 
 sa_mads() {	# MADs softib's SA got from device ID's port
-	sed -n "s/^dev=softib$1 port=1 .* sa_mads=\([0-9]*\)$/\1/p" \
-		"$SOFTIB_DBG/ports"
+	port_stat "$1" 1 sa_mads
 }
 
 # rejoined SINCE: host A's port sent the SA at least one MAD per group

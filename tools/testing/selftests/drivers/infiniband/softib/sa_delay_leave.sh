@@ -16,8 +16,7 @@ DELAY=2000
 LEAVE_PID=
 
 sa_mads() {	# MADs the SA got from port 1 of softib171
-	sed -n "s/^dev=softib171 port=1 .* sa_mads=\([0-9]*\)$/\1/p" \
-		$SOFTIB_DBG/ports
+	port_stat 171 1 sa_mads
 }
 
 mads_above() {
