@@ -41,6 +41,9 @@
 
 /* The IPoIB encapsulation header (RFC 4391) in front of the IP packet. */
 #define SOFTIB_IPOIB_HLEN	4
+/* The shortest LSO header: IPoIB's, then IPv4 and TCP without options. */
+#define SOFTIB_LSO_MIN_HDR	(SOFTIB_IPOIB_HLEN + sizeof(struct iphdr) + \
+				 sizeof(struct tcphdr))
 
 /* The IPv4 header behind the IPoIB header of @buf (@len bytes), if any. */
 static struct iphdr *softib_ipv4_hdr(u8 *buf, u32 len)
@@ -150,7 +153,7 @@ bool softib_offload_csum_bad(const void *buf, u32 len)
  */
 int softib_lso_check(const struct ib_ud_wr *wr, u32 len)
 {
-	if (!wr->header || wr->hlen < SOFTIB_IPOIB_HLEN + 40 ||
+	if (!wr->header || wr->hlen < SOFTIB_LSO_MIN_HDR ||
 	    wr->hlen > SOFTIB_LSO_MAX_HDR || !wr->mss ||
 	    wr->hlen + wr->mss > SOFTIB_MAX_PAYLOAD || !len ||
 	    len > SOFTIB_LSO_MAX_PAYLOAD)
@@ -217,8 +220,10 @@ u32 softib_lso_segment(const struct softib_lso *lso, const u8 *payload,
 	iph->check = 0;
 	iph->check = ip_fast_csum(iph, iph->ihl);
 	th->seq = htonl(ntohl(th->seq) + off);
-	if (i + 1 < lso->nsegs)
-		th->fin = 0, th->psh = 0;
+	if (i + 1 < lso->nsegs) {
+		th->fin = 0;
+		th->psh = 0;
+	}
 	if (i)
 		th->cwr = 0;
 	if (lso->csum) {
