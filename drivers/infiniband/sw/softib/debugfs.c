@@ -11,7 +11,8 @@
  * not 0, and drop_rate the percentage of data packets lost.
  * qp_error_sends counts down with each data send it fails (and whose QP
  * it moves to the error state); stall_sends holds data sends while it is
- * 1, and a write to it kicks every QP's send work (ud.c).
+ * 1, and a write to it kicks every QP's send work (ud.c); fail_qp_creates
+ * counts down with each QP creation it fails (verbs.c).
  */
 #include <linux/debugfs.h>
 #include <linux/rbtree.h>
@@ -123,6 +124,8 @@ static struct softib_knob softib_knobs[] = {
 	  .max = INT_MAX },
 	{ "stall_sends", .value = &softib_faults.stall_sends, .max = 1,
 	  .written = softib_ud_kick_all },
+	{ "fail_qp_creates", .count = &softib_faults.fail_qp_creates,
+	  .max = INT_MAX },
 };
 
 static int softib_knob_get(void *data, u64 *val)

@@ -241,6 +241,7 @@ struct softib_pkt {
  * @qp_error_sends: this many of the next data sends (QPN > 1) fail with a
  *	local QP operation error that moves their QP to the error state
  * @stall_sends: while 1, the engine takes no data send of a QP in RTS
+ * @fail_qp_creates: fail this many of the next QP creations with -ENOMEM
  */
 struct softib_faults {
 	atomic_t sa_fail_joins;
@@ -251,6 +252,7 @@ struct softib_faults {
 	u32 drop_rate;
 	atomic_t qp_error_sends;
 	u32 stall_sends;
+	atomic_t fail_qp_creates;
 };
 
 extern struct softib_faults softib_faults;

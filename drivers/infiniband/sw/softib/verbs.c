@@ -95,6 +95,9 @@ static void *softib_qp_priv_alloc(struct rvt_dev_info *rdi, struct rvt_qp *qp)
 	/* rdmavt lets only RC, UC, UD and the special QPs get here */
 	if (qp->ibqp.qp_type == IB_QPT_RC || qp->ibqp.qp_type == IB_QPT_UC)
 		return ERR_PTR(-EOPNOTSUPP);
+	/* a fault knob: the device is out of QP resources */
+	if (atomic_dec_if_positive(&softib_faults.fail_qp_creates) >= 0)
+		return ERR_PTR(-ENOMEM);
 	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
 	if (!priv)
 		return ERR_PTR(-ENOMEM);

@@ -2,7 +2,7 @@
 /*
  * ethtool operations: driver info, link settings derived from the IB port
  * (read only), statistics (netdev counters followed by the driver's own
- * enum ipoib_counter) and receive CQ moderation.
+ * enum ipoib_counter), receive CQ moderation and ring sizes (ring.c).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -114,6 +114,28 @@ static int ipoib_ethtool_coal_set(struct net_device *ndev,
 	return 0;
 }
 
+static void ipoib_ethtool_ring_get(struct net_device *ndev,
+				   struct ethtool_ringparam *rp,
+				   struct kernel_ethtool_ringparam *krp,
+				   struct netlink_ext_ack *extack)
+{
+	struct ipoib_dev *priv = ipoib_priv(ndev);
+
+	rp->rx_max_pending = ipoib_ring_max(priv);
+	rp->tx_max_pending = rp->rx_max_pending;
+	rp->rx_pending = priv->rx_size;
+	rp->tx_pending = priv->tx_size;
+}
+
+static int ipoib_ethtool_ring_set(struct net_device *ndev,
+				  struct ethtool_ringparam *rp,
+				  struct kernel_ethtool_ringparam *krp,
+				  struct netlink_ext_ack *extack)
+{
+	return ipoib_ring_resize(ipoib_priv(ndev), rp->rx_pending,
+				 rp->tx_pending, extack);
+}
+
 static int ipoib_ethtool_nstats(struct net_device *ndev, int sset)
 {
 	return sset == ETH_SS_STATS ? ARRAY_SIZE(ipoib_stat_names) : -EOPNOTSUPP;
@@ -157,4 +179,6 @@ const struct ethtool_ops ipoib_ethtool_ops = {
 	.get_ethtool_stats	= ipoib_ethtool_stats,
 	.get_coalesce		= ipoib_ethtool_coal_get,
 	.set_coalesce		= ipoib_ethtool_coal_set,
+	.get_ringparam		= ipoib_ethtool_ring_get,
+	.set_ringparam		= ipoib_ethtool_ring_set,
 };

@@ -13,6 +13,9 @@
  * restarted by ipoib_dev.recover_work (events.c), with the interface left
  * up.
  *
+ * The ring sizes are per interface (ethtool -G); a change replaces the
+ * QP, its CQs and rings as one struct ipoib_queues (ring.c).
+ *
  * Locks, outermost first: RTNL, ipoib_dev.state_mutex, ipoib_dev.mcast_mutex,
  * ipoib_ctx.ifaces_lock, ipoib_dev.cache_lock (the umcast fallback looks at
  * the groups of the other interfaces of its port under ifaces_lock). Work
@@ -45,10 +48,15 @@
 #define IPOIB_PKEY_FULL		0x8000
 #define IPOIB_DEFAULT_IB_MTU	2048
 
+/*
+ * Ring sizes (work requests per queue), powers of two so that a running
+ * counter masked by size - 1 indexes the ring; ethtool -G changes them
+ * within IPOIB_RING_MIN and the device's limit (ipoib_ring_max()).
+ */
 #define IPOIB_SENDQ_SIZE	128
 #define IPOIB_RECVQ_SIZE	256
-/* Receive pages kept for reuse: the ring plus what sockets hold a while. */
-#define IPOIB_RX_POOL_SIZE	1024
+#define IPOIB_RING_MIN		32
+#define IPOIB_RING_MAX		8192
 /* Receive data starts here in its page; the IP header lands 16-aligned. */
 #define IPOIB_RX_HEADROOM	(NET_SKB_PAD + 4)
 #define IPOIB_RX_WRID		0x40000000u
@@ -246,6 +254,33 @@ struct ipoib_tx_buf {
 };
 
 /**
+ * struct ipoib_queues - the verbs resources whose size is the ring size
+ * @send_cq: send CQ, @tx_size entries
+ * @recv_cq: receive CQ, @rx_size entries
+ * @qp: the UD QP
+ * @rx_ring: receive buffers
+ * @tx_ring: send buffers
+ * @rx_pool: page pool of the receive buffers
+ * @rx_size: receive ring entries
+ * @tx_size: send ring entries
+ * @ud_offloads: @qp was created with IB_QP_CREATE_IPOIB_UD_LSO
+ *
+ * An interface holds one set in its struct ipoib_dev; a resize builds a
+ * second set beside it and exchanges the two (ipoib_queues_swap()).
+ */
+struct ipoib_queues {
+	struct ib_cq *send_cq;
+	struct ib_cq *recv_cq;
+	struct ib_qp *qp;
+	struct ipoib_rx_buf *rx_ring;
+	struct ipoib_tx_buf *tx_ring;
+	struct page_pool *rx_pool;
+	unsigned int rx_size;
+	unsigned int tx_size;
+	bool ud_offloads;
+};
+
+/**
  * enum ipoib_counter - driver counters exported through ethtool
  * @IPOIB_CNT_PATH_QUERIES: PathRecord queries sent
  * @IPOIB_CNT_PATH_FAILURES: PathRecord queries that failed
@@ -285,6 +320,7 @@ enum {
 	IPOIB_FLAG_QP_LIVE,	/* QP started, NAPIs enabled (state_mutex) */
 	IPOIB_FLAG_QP_CHECK,	/* a send failed: restart the QP if not in RTS */
 	IPOIB_FLAG_QP_RESTART,	/* restart the QP whatever its state */
+	IPOIB_FLAG_ANNOUNCE,	/* new QPN: tell the peers at carrier up */
 };
 
 /**
@@ -330,6 +366,8 @@ struct ipoib_ctx {
  * @qp: the UD QP
  * @rx_ring: receive buffers, one per receive WR
  * @tx_ring: send buffers, one per send WR
+ * @rx_size: entries of @rx_ring and of the receive queue, a power of two
+ * @tx_size: entries of @tx_ring and of the send queue, a power of two
  * @rx_buf_size: bytes of one receive buffer (GRH included)
  * @rx_pool: page pool the receive buffers come from and return to
  * @rx_truesize: bytes of one receive page (order of @rx_pool)
@@ -393,6 +431,8 @@ struct ipoib_dev {
 	struct ib_qp *qp;
 	struct ipoib_rx_buf *rx_ring;
 	struct ipoib_tx_buf *tx_ring;
+	unsigned int rx_size;
+	unsigned int tx_size;
 	unsigned int rx_buf_size;
 	struct page_pool *rx_pool;
 	unsigned int rx_truesize;
@@ -455,8 +495,13 @@ int ipoib_ib_up(struct ipoib_dev *priv);
 void ipoib_ib_down(struct ipoib_dev *priv);
 
 /* verbs.c */
+unsigned int ipoib_ring_max(const struct ipoib_dev *priv);
 int ipoib_verbs_init(struct ipoib_dev *priv);
 void ipoib_verbs_cleanup(struct ipoib_dev *priv);
+int ipoib_queues_create(struct ipoib_dev *priv, struct ipoib_queues *q);
+void ipoib_queues_swap(struct ipoib_dev *priv, struct ipoib_queues *q);
+void ipoib_queues_destroy(struct ipoib_queues *q);
+void ipoib_verbs_set_addr(struct ipoib_dev *priv);
 int ipoib_qp_start(struct ipoib_dev *priv);
 void ipoib_qp_stop(struct ipoib_dev *priv);
 bool ipoib_qp_failed(struct ipoib_dev *priv);
@@ -479,7 +524,9 @@ void ipoib_tx_free(struct ipoib_dev *priv);
 void ipoib_send_cq_event(struct ib_cq *cq, void *ctx);
 
 /* rx.c */
-int ipoib_rx_pool_create(struct ipoib_dev *priv);
+unsigned int ipoib_rx_truesize(const struct ipoib_dev *priv);
+struct page_pool *ipoib_rx_pool_create(struct ipoib_dev *priv,
+				       unsigned int ring);
 int ipoib_rx_fill(struct ipoib_dev *priv);
 int ipoib_rx_poll(struct napi_struct *napi, int budget);
 void ipoib_rx_drain(struct ipoib_dev *priv);
@@ -518,6 +565,11 @@ void ipoib_qp_event(struct ib_event *event, void *ctx);
 void ipoib_recover_queue(struct ipoib_dev *priv, bool restart);
 void ipoib_recover_work(struct work_struct *work);
 void ipoib_gc_work(struct work_struct *work);
+
+/* ring.c */
+int ipoib_ring_resize(struct ipoib_dev *priv, unsigned int rx,
+		      unsigned int tx, struct netlink_ext_ack *extack);
+void ipoib_ring_announce(struct ipoib_dev *priv);
 
 /* child.c */
 int ipoib_child_create(struct net_device *parent, u16 pkey);

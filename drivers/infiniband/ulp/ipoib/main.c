@@ -172,8 +172,12 @@ static int ipoib_netdev_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *ndev = netdev_notifier_info_to_dev(ptr);
 
-	if (event == NETDEV_CHANGENAME && ipoib_is_ipoib(ndev))
+	if (!ipoib_is_ipoib(ndev))
+		return NOTIFY_DONE;
+	if (event == NETDEV_CHANGENAME)
 		ipoib_debugfs_rename(ipoib_priv(ndev));
+	else if (event == NETDEV_CHANGE)
+		ipoib_ring_announce(ipoib_priv(ndev));
 	return NOTIFY_DONE;
 }
 

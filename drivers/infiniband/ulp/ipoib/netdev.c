@@ -369,6 +369,8 @@ void ipoib_init_priv(struct ipoib_dev *priv, struct ipoib_ctx *ctx, u32 port,
 	priv->ca = ctx->ca;
 	priv->port = port;
 	priv->pkey = pkey | IPOIB_PKEY_FULL;
+	priv->rx_size = min(IPOIB_RECVQ_SIZE, ipoib_ring_max(priv));
+	priv->tx_size = min(IPOIB_SENDQ_SIZE, ipoib_ring_max(priv));
 	ndev->broadcast[8] = priv->pkey >> 8;
 	ndev->broadcast[9] = priv->pkey & 0xff;
 	ndev->dev_port = port - 1;

@@ -25,25 +25,46 @@
 #define IPOIB_RX_COPYBREAK	256
 #define IPOIB_POLL_BATCH	8
 
+/* Pool pages per receive slot: the ring, plus what sockets hold a while. */
+#define IPOIB_RX_POOL_FACTOR	4
+#define IPOIB_RX_POOL_MIN	1024
+#define IPOIB_RX_POOL_LIMIT	32768	/* page_pool's largest ring */
+
+static unsigned int ipoib_rx_order(const struct ipoib_dev *priv)
+{
+	return get_order(IPOIB_RX_HEADROOM + priv->rx_buf_size +
+			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+}
+
 /**
- * ipoib_rx_pool_create - create the page pool of the receive ring
+ * ipoib_rx_truesize - bytes of one receive page
  * @priv: interface whose rx_buf_size is set
  *
- * Return: 0 or a negative errno.
+ * Return: the size of the pages ipoib_rx_pool_create() hands out.
  */
-int ipoib_rx_pool_create(struct ipoib_dev *priv)
+unsigned int ipoib_rx_truesize(const struct ipoib_dev *priv)
 {
-	unsigned int need = IPOIB_RX_HEADROOM + priv->rx_buf_size +
-			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	return PAGE_SIZE << ipoib_rx_order(priv);
+}
+
+/**
+ * ipoib_rx_pool_create - create a page pool for a receive ring
+ * @priv: interface whose rx_buf_size is set
+ * @ring: entries of the ring the pool feeds
+ *
+ * Return: the pool or an ERR_PTR().
+ */
+struct page_pool *ipoib_rx_pool_create(struct ipoib_dev *priv,
+				       unsigned int ring)
+{
 	struct page_pool_params pp = {
-		.order = get_order(need),
-		.pool_size = IPOIB_RX_POOL_SIZE,
+		.order = ipoib_rx_order(priv),
+		.pool_size = clamp(ring * IPOIB_RX_POOL_FACTOR,
+				   IPOIB_RX_POOL_MIN, IPOIB_RX_POOL_LIMIT),
 		.nid = NUMA_NO_NODE,
 	};
 
-	priv->rx_truesize = PAGE_SIZE << pp.order;
-	priv->rx_pool = page_pool_create(&pp);
-	return PTR_ERR_OR_ZERO(priv->rx_pool);
+	return page_pool_create(&pp);
 }
 
 static int ipoib_rx_alloc(struct ipoib_dev *priv, struct ipoib_rx_buf *buf,
@@ -112,7 +133,7 @@ int ipoib_rx_fill(struct ipoib_dev *priv)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < IPOIB_RECVQ_SIZE; i++) {
+	for (i = 0; i < priv->rx_size; i++) {
 		ret = ipoib_rx_alloc(priv, &priv->rx_ring[i], GFP_KERNEL);
 		if (ret)
 			return ret;
@@ -247,7 +268,7 @@ static void ipoib_rx_complete(struct ipoib_dev *priv, struct ib_wc *wc,
 	struct sk_buff *skb = NULL;
 	struct ipoib_rx_buf *buf;
 
-	if (WARN_ON_ONCE(idx >= IPOIB_RECVQ_SIZE))
+	if (WARN_ON_ONCE(idx >= priv->rx_size))
 		return;
 	buf = &priv->rx_ring[idx];
 	if (!deliver || wc->status == IB_WC_WR_FLUSH_ERR) {
@@ -325,7 +346,7 @@ int ipoib_napi_done(struct napi_struct *napi, struct ib_cq *cq, int done,
  */
 void ipoib_rx_drain(struct ipoib_dev *priv)
 {
-	ipoib_rx_process(priv, IPOIB_RECVQ_SIZE, false);
+	ipoib_rx_process(priv, priv->rx_size, false);
 }
 
 /**
@@ -336,7 +357,7 @@ void ipoib_rx_free(struct ipoib_dev *priv)
 {
 	unsigned int i;
 
-	for (i = 0; i < IPOIB_RECVQ_SIZE; i++)
+	for (i = 0; i < priv->rx_size; i++)
 		if (priv->rx_ring[i].page)
 			ipoib_rx_release(priv, &priv->rx_ring[i]);
 }

@@ -200,13 +200,13 @@ static int ipoib_tx_post(struct ipoib_dev *priv, struct ipoib_tx_buf *buf,
 
 static void ipoib_tx_maybe_stop(struct ipoib_dev *priv)
 {
-	if (ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE - 1)
+	if (ipoib_tx_outstanding(priv) < priv->tx_size - 1)
 		return;
 	netif_stop_queue(priv->ndev);
 	ipoib_count(priv, IPOIB_CNT_TX_QUEUE_STOPS);
 	/* Pairs with the barrier in ipoib_tx_poll(): recheck after stopping. */
 	smp_mb();
-	if (ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE - 1)
+	if (ipoib_tx_outstanding(priv) < priv->tx_size - 1)
 		netif_start_queue(priv->ndev);
 }
 
@@ -224,7 +224,7 @@ static bool ipoib_tx_prepare(struct ipoib_dev *priv, struct sk_buff *skb)
 	if (skb_shinfo(skb)->nr_frags + 1 > priv->max_send_sge &&
 	    skb_linearize(skb))
 		return false;
-	return ipoib_tx_outstanding(priv) < IPOIB_SENDQ_SIZE;
+	return ipoib_tx_outstanding(priv) < priv->tx_size;
 }
 
 /**
@@ -241,7 +241,7 @@ static bool ipoib_tx_prepare(struct ipoib_dev *priv, struct sk_buff *skb)
 int ipoib_send(struct ipoib_dev *priv, struct sk_buff *skb,
 	       struct ipoib_ah *ah, u32 qpn)
 {
-	unsigned int idx = priv->tx_head % IPOIB_SENDQ_SIZE;
+	unsigned int idx = priv->tx_head & (priv->tx_size - 1);
 	struct ipoib_tx_buf *buf = &priv->tx_ring[idx];
 	unsigned int len, segs;
 	int ret = -EINVAL;
@@ -298,7 +298,7 @@ static void ipoib_tx_complete(struct ipoib_dev *priv, struct ib_wc *wc)
 	unsigned int idx = wc->wr_id;
 	struct ipoib_tx_buf *buf;
 
-	if (WARN_ON_ONCE(idx >= IPOIB_SENDQ_SIZE))
+	if (WARN_ON_ONCE(idx >= priv->tx_size))
 		return;
 	buf = &priv->tx_ring[idx];
 	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
@@ -345,7 +345,7 @@ int ipoib_tx_poll(struct napi_struct *napi, int budget)
 	smp_mb();
 	if (netif_queue_stopped(priv->ndev) &&
 	    test_bit(IPOIB_FLAG_RUNNING, &priv->flags) &&
-	    ipoib_tx_outstanding(priv) <= IPOIB_SENDQ_SIZE / 2)
+	    ipoib_tx_outstanding(priv) <= priv->tx_size / 2)
 		netif_wake_queue(priv->ndev);
 
 	return ipoib_napi_done(napi, priv->send_cq, done, budget);
@@ -357,7 +357,7 @@ int ipoib_tx_poll(struct napi_struct *napi, int budget)
  */
 void ipoib_tx_drain(struct ipoib_dev *priv)
 {
-	ipoib_tx_process(priv, IPOIB_SENDQ_SIZE);
+	ipoib_tx_process(priv, priv->tx_size);
 }
 
 /**
@@ -369,7 +369,7 @@ void ipoib_tx_free(struct ipoib_dev *priv)
 	struct ipoib_tx_buf *buf;
 
 	while (priv->tx_tail != priv->tx_head) {
-		buf = &priv->tx_ring[priv->tx_tail % IPOIB_SENDQ_SIZE];
+		buf = &priv->tx_ring[priv->tx_tail & (priv->tx_size - 1)];
 		if (buf->skb)
 			ipoib_tx_release(priv, buf, false);
 		ipoib_tx_advance_tail(priv);

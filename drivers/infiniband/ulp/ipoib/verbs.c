@@ -24,36 +24,54 @@
 
 #define IPOIB_DRAIN_TIMEOUT	(5 * HZ)
 
-static int ipoib_verbs_create_cqs(struct ipoib_dev *priv)
+/**
+ * ipoib_ring_max - largest ring size the device allows
+ * @priv: interface bound to its device
+ *
+ * Each CQ has as many entries as its ring, so both limits apply.
+ *
+ * Return: a power of two, at most IPOIB_RING_MAX.
+ */
+unsigned int ipoib_ring_max(const struct ipoib_dev *priv)
+{
+	const struct ib_device_attr *attrs = &priv->ca->attrs;
+	unsigned int lim = min_t(unsigned int, attrs->max_qp_wr, attrs->max_cqe);
+
+	if (lim < IPOIB_RING_MIN)
+		return IPOIB_RING_MIN;
+	return min_t(unsigned int, IPOIB_RING_MAX, rounddown_pow_of_two(lim));
+}
+
+static int ipoib_queues_create_cqs(struct ipoib_dev *priv,
+				   struct ipoib_queues *q)
 {
 	struct ib_cq_init_attr attr = {};
 
-	attr.cqe = IPOIB_SENDQ_SIZE;
-	priv->send_cq = ib_create_cq(priv->ca, ipoib_send_cq_event, NULL,
-				     priv, &attr);
-	if (IS_ERR(priv->send_cq))
-		return PTR_ERR(priv->send_cq);
+	attr.cqe = q->tx_size;
+	q->send_cq = ib_create_cq(priv->ca, ipoib_send_cq_event, NULL,
+				  priv, &attr);
+	if (IS_ERR(q->send_cq))
+		return PTR_ERR(q->send_cq);
 
-	attr.cqe = IPOIB_RECVQ_SIZE;
-	priv->recv_cq = ib_create_cq(priv->ca, ipoib_recv_cq_event, NULL,
-				     priv, &attr);
-	if (IS_ERR(priv->recv_cq)) {
-		ib_destroy_cq(priv->send_cq);
-		return PTR_ERR(priv->recv_cq);
+	attr.cqe = q->rx_size;
+	q->recv_cq = ib_create_cq(priv->ca, ipoib_recv_cq_event, NULL,
+				  priv, &attr);
+	if (IS_ERR(q->recv_cq)) {
+		ib_destroy_cq(q->send_cq);
+		return PTR_ERR(q->recv_cq);
 	}
 	return 0;
 }
 
-static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
+static int ipoib_queues_create_qp(struct ipoib_dev *priv,
+				  struct ipoib_queues *q)
 {
 	struct ib_qp_init_attr attr = {};
 
-	priv->max_send_sge = min_t(u32, priv->ca->attrs.max_send_sge,
-				   MAX_SKB_FRAGS + 1);
-	attr.send_cq = priv->send_cq;
-	attr.recv_cq = priv->recv_cq;
-	attr.cap.max_send_wr = IPOIB_SENDQ_SIZE;
-	attr.cap.max_recv_wr = IPOIB_RECVQ_SIZE;
+	attr.send_cq = q->send_cq;
+	attr.recv_cq = q->recv_cq;
+	attr.cap.max_send_wr = q->tx_size;
+	attr.cap.max_recv_wr = q->rx_size;
 	attr.cap.max_send_sge = priv->max_send_sge;
 	attr.cap.max_recv_sge = 1;
 	attr.sq_sig_type = IB_SIGNAL_ALL_WR;
@@ -64,11 +82,89 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
 	attr.event_handler = ipoib_qp_event;
 	attr.qp_context = priv;
 
-	priv->qp = ib_create_qp(priv->pd, &attr);
-	if (IS_ERR(priv->qp))
-		return PTR_ERR(priv->qp);
-	priv->ud_offloads = attr.create_flags & IB_QP_CREATE_IPOIB_UD_LSO;
+	q->qp = ib_create_qp(priv->pd, &attr);
+	if (IS_ERR(q->qp))
+		return PTR_ERR(q->qp);
+	q->ud_offloads = attr.create_flags & IB_QP_CREATE_IPOIB_UD_LSO;
 	return 0;
+}
+
+/**
+ * ipoib_queues_create - create a QP, its CQs and its rings
+ * @priv: interface with a PD
+ * @q: set to fill; rx_size and tx_size give the ring sizes
+ *
+ * The set is not in use yet: ipoib_queues_swap() installs it.
+ *
+ * Return: 0 or a negative errno; nothing is left allocated on failure.
+ */
+int ipoib_queues_create(struct ipoib_dev *priv, struct ipoib_queues *q)
+{
+	int ret = -ENOMEM;
+
+	q->rx_ring = kvcalloc(q->rx_size, sizeof(*q->rx_ring), GFP_KERNEL);
+	if (!q->rx_ring)
+		return ret;
+	q->tx_ring = kvcalloc(q->tx_size, sizeof(*q->tx_ring), GFP_KERNEL);
+	if (!q->tx_ring)
+		goto err_rx_ring;
+	q->rx_pool = ipoib_rx_pool_create(priv, q->rx_size);
+	if (IS_ERR(q->rx_pool)) {
+		ret = PTR_ERR(q->rx_pool);
+		goto err_tx_ring;
+	}
+	ret = ipoib_queues_create_cqs(priv, q);
+	if (ret)
+		goto err_pool;
+	ret = ipoib_queues_create_qp(priv, q);
+	if (ret)
+		goto err_cqs;
+	return 0;
+
+err_cqs:
+	ib_destroy_cq(q->recv_cq);
+	ib_destroy_cq(q->send_cq);
+err_pool:
+	page_pool_destroy(q->rx_pool);
+err_tx_ring:
+	kvfree(q->tx_ring);
+err_rx_ring:
+	kvfree(q->rx_ring);
+	return ret;
+}
+
+/**
+ * ipoib_queues_swap - exchange the interface's set with another
+ * @priv: interface whose QP is stopped, or not yet created
+ * @q: the other set; holds the interface's old set on return
+ */
+void ipoib_queues_swap(struct ipoib_dev *priv, struct ipoib_queues *q)
+{
+	swap(priv->send_cq, q->send_cq);
+	swap(priv->recv_cq, q->recv_cq);
+	swap(priv->qp, q->qp);
+	swap(priv->rx_ring, q->rx_ring);
+	swap(priv->tx_ring, q->tx_ring);
+	swap(priv->rx_pool, q->rx_pool);
+	swap(priv->rx_size, q->rx_size);
+	swap(priv->tx_size, q->tx_size);
+	swap(priv->ud_offloads, q->ud_offloads);
+}
+
+/**
+ * ipoib_queues_destroy - destroy a set made by ipoib_queues_create()
+ * @q: set not in use: its QP is in RESET with every buffer released
+ *
+ * The QP goes first, so that no completion or event refers to the CQs.
+ */
+void ipoib_queues_destroy(struct ipoib_queues *q)
+{
+	ib_destroy_qp(q->qp);
+	ib_destroy_cq(q->recv_cq);
+	ib_destroy_cq(q->send_cq);
+	page_pool_destroy(q->rx_pool);
+	kvfree(q->tx_ring);
+	kvfree(q->rx_ring);
 }
 
 /*
@@ -80,7 +176,8 @@ static int ipoib_verbs_create_qp(struct ipoib_dev *priv)
  * the device has IB_DEVICE_UD_IP_CSUM) and takes IB_WR_LSO (when it has
  * IBK_UD_TSO); on any other QP a flagged send would leave unfinished.
  * Receive checksums the device verified (IB_WC_IP_CSUM_OK) are trusted
- * whatever the QP.
+ * whatever the QP. A resized QP is created with the same flags, so the
+ * features stay true.
  */
 static void ipoib_verbs_set_features(struct ipoib_dev *priv)
 {
@@ -101,7 +198,11 @@ static void ipoib_verbs_set_features(struct ipoib_dev *priv)
 	ndev->features |= f;
 }
 
-static void ipoib_verbs_set_addr(struct ipoib_dev *priv)
+/**
+ * ipoib_verbs_set_addr - make the hardware address follow QPN and GID
+ * @priv: interface; RTNL held once the netdev is registered
+ */
+void ipoib_verbs_set_addr(struct ipoib_dev *priv)
 {
 	u8 addr[INFINIBAND_ALEN];
 	__be32 qpn = cpu_to_be32(priv->qp->qp_num & IPOIB_QPN_MASK);
@@ -114,54 +215,33 @@ static void ipoib_verbs_set_addr(struct ipoib_dev *priv)
 
 /**
  * ipoib_verbs_init - create the verbs resources of an interface
- * @priv: interface
+ * @priv: interface whose rx_size and tx_size are set
  *
  * Return: 0 or a negative errno; nothing is left allocated on failure.
  */
 int ipoib_verbs_init(struct ipoib_dev *priv)
 {
+	struct ipoib_queues q = {
+		.rx_size = priv->rx_size,
+		.tx_size = priv->tx_size,
+	};
 	int ret;
 
-	priv->rx_ring = kvcalloc(IPOIB_RECVQ_SIZE, sizeof(*priv->rx_ring),
-				 GFP_KERNEL);
-	if (!priv->rx_ring)
-		return -ENOMEM;
-	priv->tx_ring = kvcalloc(IPOIB_SENDQ_SIZE, sizeof(*priv->tx_ring),
-				 GFP_KERNEL);
-	if (!priv->tx_ring) {
-		ret = -ENOMEM;
-		goto err_rx_ring;
-	}
-	ret = ipoib_rx_pool_create(priv);
-	if (ret)
-		goto err_tx_ring;
+	priv->max_send_sge = min_t(u32, priv->ca->attrs.max_send_sge,
+				   MAX_SKB_FRAGS + 1);
+	priv->rx_truesize = ipoib_rx_truesize(priv);
 	priv->pd = ib_alloc_pd(priv->ca, 0);
-	if (IS_ERR(priv->pd)) {
-		ret = PTR_ERR(priv->pd);
-		goto err_pool;
+	if (IS_ERR(priv->pd))
+		return PTR_ERR(priv->pd);
+	ret = ipoib_queues_create(priv, &q);
+	if (ret) {
+		ib_dealloc_pd(priv->pd);
+		return ret;
 	}
-	ret = ipoib_verbs_create_cqs(priv);
-	if (ret)
-		goto err_pd;
-	ret = ipoib_verbs_create_qp(priv);
-	if (ret)
-		goto err_cqs;
+	ipoib_queues_swap(priv, &q);
 	ipoib_verbs_set_addr(priv);
 	ipoib_verbs_set_features(priv);
 	return 0;
-
-err_cqs:
-	ib_destroy_cq(priv->recv_cq);
-	ib_destroy_cq(priv->send_cq);
-err_pd:
-	ib_dealloc_pd(priv->pd);
-err_pool:
-	page_pool_destroy(priv->rx_pool);
-err_tx_ring:
-	kvfree(priv->tx_ring);
-err_rx_ring:
-	kvfree(priv->rx_ring);
-	return ret;
 }
 
 /**
@@ -170,21 +250,19 @@ err_rx_ring:
  */
 void ipoib_verbs_cleanup(struct ipoib_dev *priv)
 {
+	struct ipoib_queues q = {};
+
 	flush_work(&priv->ah_work);
 	ipoib_ah_reap(&priv->ah_work);
-	ib_destroy_qp(priv->qp);
+	ipoib_queues_swap(priv, &q);
+	ipoib_queues_destroy(&q);
 	/*
 	 * Stopped, the interface queues no recovery (RUNNING is clear) and
 	 * runs none; only a QP event that saw RUNNING set just before could
 	 * still queue one, and with the QP gone none can arrive any more.
 	 */
 	cancel_work_sync(&priv->recover_work);
-	ib_destroy_cq(priv->recv_cq);
-	ib_destroy_cq(priv->send_cq);
 	ib_dealloc_pd(priv->pd);
-	page_pool_destroy(priv->rx_pool);
-	kvfree(priv->tx_ring);
-	kvfree(priv->rx_ring);
 }
 
 /* RESET to INIT: receives may be posted, no packet is taken yet. */
@@ -230,7 +308,7 @@ static bool ipoib_qp_drained(struct ipoib_dev *priv)
 
 	if (READ_ONCE(priv->tx_head) != READ_ONCE(priv->tx_tail))
 		return false;
-	for (i = 0; i < IPOIB_RECVQ_SIZE; i++)
+	for (i = 0; i < priv->rx_size; i++)
 		if (priv->rx_ring[i].page)
 			return false;
 	return true;
