@@ -30,7 +30,7 @@ static void ipoib_child_bind(struct net_device *parent, struct net_device *ndev,
 	struct ipoib_dev *priv = ipoib_priv(ndev);
 
 	ipoib_init_priv(priv, ppriv->ctx, ppriv->port, pkey);
-	/* A child starts with its parent's ring sizes (ethtool -G). */
+	/* A child starts with its parent's ring sizes. */
 	priv->rx_size = ppriv->rx_size;
 	priv->tx_size = ppriv->tx_size;
 	priv->parent = parent;
