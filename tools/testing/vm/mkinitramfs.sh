@@ -30,13 +30,17 @@ BINS=(
 	/usr/bin/ibv_rc_pingpong /usr/bin/mckey /usr/bin/udaddy
 	/usr/bin/rping /usr/bin/ucmatose /usr/bin/strace /usr/bin/timeout
 	/usr/bin/setpriv /usr/bin/unshare /usr/bin/nsenter
+	/usr/sbin/smpquery /usr/sbin/smpdump /usr/sbin/saquery /usr/sbin/sminfo
+	/usr/sbin/ibstat /usr/sbin/ibaddr /usr/sbin/ibportstate
+	/usr/sbin/ibnetdiscover /usr/sbin/ibroute /usr/sbin/iblinkinfo
+	/usr/sbin/ibtracert /usr/sbin/perfquery
 )
 # Stock modules (with their dependencies) the tests may load.
 MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth)
 # Packages whose files end up in the image: their versions key the cache.
 PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
       coreutils util-linux libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
-      rdmacm-utils libc6)
+      rdmacm-utils infiniband-diags libibmad5 libibumad3 libibnetdisc5 libc6)
 
 if [ "$modroot" = / ]; then
 	PKGS+=("linux-image-$kver")

@@ -65,22 +65,37 @@ static int softib_attach_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(softib_attach);
 
+static const char *softib_port_state_name(enum ib_port_state state)
+{
+	switch (state) {
+	case IB_PORT_INIT:
+		return "INIT";
+	case IB_PORT_ARMED:
+		return "ARMED";
+	case IB_PORT_ACTIVE:
+		return "ACTIVE";
+	default:
+		return "DOWN";
+	}
+}
+
 static void softib_port_line(struct seq_file *s, struct softib_port *port)
 {
 	struct softib_port_stats *st = &port->stats;
 
-	seq_printf(s, "dev=%s port=%u lid=0x%04x guid=0x%016llx state=%s mtu=%d tx_packets=%lld rx_packets=%lld tx_drops=%lld rx_drops=%lld sa_mads=%lld bad_csum=%lld lso_sends=%lld\n",
+	seq_printf(s, "dev=%s port=%u lid=0x%04x guid=0x%016llx state=%s mtu=%d tx_packets=%lld rx_packets=%lld tx_drops=%lld rx_drops=%lld sa_mads=%lld bad_csum=%lld lso_sends=%lld smps=%lld\n",
 		   dev_name(&port->sdev->rdi.ibdev.dev), port->num, port->lid,
 		   port->guid,
-		   READ_ONCE(port->state) == IB_PORT_ACTIVE ? "ACTIVE" : "DOWN",
-		   ib_mtu_enum_to_int(READ_ONCE(port->mtu)),
+		   softib_port_state_name(READ_ONCE(port->state)),
+		   ib_mtu_enum_to_int(softib_port_mtu(port)),
 		   atomic64_read(&st->tx_packets),
 		   atomic64_read(&st->rx_packets),
 		   atomic64_read(&st->tx_drops),
 		   atomic64_read(&st->rx_drops),
 		   atomic64_read(&st->sa_mads),
 		   atomic64_read(&st->bad_csum),
-		   atomic64_read(&st->lso_sends));
+		   atomic64_read(&st->lso_sends),
+		   atomic64_read(&st->smps));
 }
 
 static int softib_ports_dev(struct softib_dev *sdev, void *arg)

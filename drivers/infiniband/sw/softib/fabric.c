@@ -4,7 +4,8 @@
  *
  * LID 1 belongs to the subnet manager / SA, which is not a port; ports get
  * the lowest free unicast LID from 2 up when their device is created and
- * keep it until the device is deleted.  The LID -> port map is an xarray
+ * keep it until the device is deleted, unless an SM gives them another
+ * (softib_fabric_move()).  The LID -> port map is an xarray
  * read under RCU by the packet engine; removal is followed by
  * synchronize_rcu() in the caller before the port memory can go away.
  * A port is on the map from before its device registers to after it
@@ -50,7 +51,34 @@ int softib_fabric_add(struct softib_port *port)
 void softib_fabric_del(struct softib_port *port)
 {
 	if (port->lid)
-		xa_erase(&softib_lids, port->lid);
+		xa_cmpxchg(&softib_lids, port->lid, port, NULL, 0);
+}
+
+/**
+ * softib_fabric_move - make a port reachable at another LID
+ * @port: the port
+ * @lid: the LID an SM gave it
+ *
+ * An SM that gives one LID to two ports made a mistake the fabric does
+ * not correct: packets for the LID go to the port that got it last, as a
+ * switch's forwarding table holds one port per LID.
+ *
+ * Context: the port's port_lock held; the caller waits for an RCU grace
+ * period before freeing @port, as for softib_fabric_del().
+ * Return: 0, -EINVAL if @lid is not unicast, or -ENOMEM.
+ */
+int softib_fabric_move(struct softib_port *port, u32 lid)
+{
+	int ret;
+
+	if (lid < SOFTIB_FIRST_LID || lid > SOFTIB_LAST_LID)
+		return -EINVAL;
+	ret = xa_err(xa_store(&softib_lids, lid, port, GFP_KERNEL));
+	if (ret)
+		return ret;
+	softib_fabric_del(port);
+	WRITE_ONCE(port->lid, lid);
+	return 0;
 }
 
 /**

@@ -349,6 +349,27 @@ void softib_mc_port_gone(u32 lid)
 }
 
 /**
+ * softib_mc_port_moved - follow a port to its new LID
+ * @old: the LID it had
+ * @lid: the LID it has now
+ *
+ * Memberships belong to the port's GID, so they stay; only the LID the
+ * packet engine delivers to changes.
+ */
+void softib_mc_port_moved(u32 old, u32 lid)
+{
+	struct softib_mc_group *grp;
+	struct softib_mc_member *m;
+
+	spin_lock(&softib_mc_lock);
+	list_for_each_entry(grp, &softib_mc_groups, list)
+		list_for_each_entry(m, &grp->members, list)
+			if (m->lid == old)
+				WRITE_ONCE(m->lid, lid);
+	spin_unlock(&softib_mc_lock);
+}
+
+/**
  * softib_mc_visit_receivers - visit each port receiving a group
  * @mlid: the group's MLID
  * @v: its port() is called with the group's MGID and a member's LID

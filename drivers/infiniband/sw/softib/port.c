@@ -2,16 +2,25 @@
 /*
  * Ports: identity, state reported to the core, and the per-port knobs.
  *
- * Every port starts ACTIVE with its LID, SM LID 1 and the default P_Key,
- * as the core expects from a port on a configured subnet.  The knobs live
- * in the "softib" group of the InfiniBand port directory,
+ * A port has a physical link, enabled or disabled (the link knob, or an
+ * SM setting PortPhysicalState), and a logical state: DOWN while the link
+ * is disabled, else INIT, ARMED or ACTIVE as the subnet manager moves it
+ * (sma.c).  The embedded SM brings a port whose link comes up straight to
+ * ACTIVE, with its LID, SM LID 1 and the default P_Key, as the core
+ * expects from a port on a configured subnet.  Every change is made under
+ * the device's port_lock by one of the softib_port_set_*() helpers, which
+ * return the IB events it calls for (BIT(IB_EVENT_*)); the caller raises
+ * them with softib_port_raise() once it dropped the lock, so that an SMP
+ * touching several fields raises each event once, in a fixed order.
+ *
+ * The knobs live in the "softib" group of the InfiniBand port directory,
  * /sys/class/infiniband/softib<ID>/ports/<N>/softib/: link (up/down),
  * reregister (ask clients to rejoin), pkeys (set a P_Key table entry) and
- * mtu (2048/4096).  A port going down loses its SA memberships, as it
+ * mtu (2048/4096).  A port leaving ACTIVE loses its SA memberships, as it
  * would when it drops out of a real subnet.
  *
  * Each port has an epoch, drawn from one subnet-wide counter when the
- * port is created and again whenever it goes down.  The SA keeps the
+ * port is created and again whenever it leaves ACTIVE.  The SA keeps the
  * epoch of each request's port (struct softib_port_ref) and refuses to
  * act on a request, or to answer it, once its port is in another epoch:
  * the request was lost with the port, as on a real subnet.
@@ -44,6 +53,112 @@ static void softib_port_event(struct softib_port *port,
 }
 
 /**
+ * softib_port_raise - raise the IB events a port change called for
+ * @port: the port
+ * @events: BIT(IB_EVENT_*) of the events, from the helpers below
+ *
+ * Context: process context, port_lock not held.
+ */
+void softib_port_raise(struct softib_port *port, u32 events)
+{
+	static const enum ib_event_type order[] = {
+		IB_EVENT_PORT_ERR, IB_EVENT_LID_CHANGE, IB_EVENT_GID_CHANGE,
+		IB_EVENT_PKEY_CHANGE, IB_EVENT_SM_CHANGE, IB_EVENT_PORT_ACTIVE,
+		IB_EVENT_CLIENT_REREGISTER,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		if (events & BIT(order[i]))
+			softib_port_event(port, order[i]);
+}
+
+/* The state a port reaches once its link trains: the embedded SM's ACTIVE */
+static enum ib_port_state softib_port_trained(void)
+{
+	return IB_PORT_ACTIVE;
+}
+
+/* Move @port to @state, port_lock held; returns the events it raises. */
+static u32 softib_port_enter(struct softib_port *port,
+			     enum ib_port_state state)
+{
+	enum ib_port_state old = port->state;
+
+	lockdep_assert_held(&port->sdev->port_lock);
+	if (old == state)
+		return 0;
+	WRITE_ONCE(port->state, state);
+	if (state == IB_PORT_ACTIVE)
+		return BIT(IB_EVENT_PORT_ACTIVE);
+	if (old != IB_PORT_ACTIVE)
+		return 0;
+	softib_port_new_epoch(port);
+	softib_mc_port_gone(port->lid);
+	return BIT(IB_EVENT_PORT_ERR);
+}
+
+/**
+ * softib_port_set_phys - enable or disable a port's physical link
+ * @port: the port
+ * @up: enable it; the port trains (to INIT, or ACTIVE under the embedded
+ *	SM), or, disabled, goes DOWN
+ *
+ * Context: port_lock held.
+ * Return: the events to raise.
+ */
+u32 softib_port_set_phys(struct softib_port *port, bool up)
+{
+	lockdep_assert_held(&port->sdev->port_lock);
+	if (port->phys_up == up)
+		return 0;
+	WRITE_ONCE(port->phys_up, up);
+	return softib_port_enter(port, up ? softib_port_trained() :
+				 IB_PORT_DOWN);
+}
+
+/**
+ * softib_port_set_state - move a port as an SM asked (PortState)
+ * @port: a port whose link is up
+ * @state: IB_PORT_ARMED or IB_PORT_ACTIVE, or IB_PORT_DOWN to bounce the
+ *	link, which then trains again; sma.c checks the transition
+ *
+ * Context: port_lock held.
+ * Return: the events to raise.
+ */
+u32 softib_port_set_state(struct softib_port *port, enum ib_port_state state)
+{
+	u32 events;
+
+	lockdep_assert_held(&port->sdev->port_lock);
+	if (state != IB_PORT_DOWN)
+		return softib_port_enter(port, state);
+	events = softib_port_enter(port, IB_PORT_DOWN);
+	return events | softib_port_enter(port, softib_port_trained());
+}
+
+/**
+ * softib_port_set_lid - give a port another LID (PortInfo.LID)
+ * @port: the port
+ * @lid: a unicast LID
+ *
+ * The port keeps its SA memberships: they belong to its GID.
+ *
+ * Context: port_lock held.
+ * Return: the events to raise.
+ */
+u32 softib_port_set_lid(struct softib_port *port, u32 lid)
+{
+	u32 old = port->lid;
+
+	lockdep_assert_held(&port->sdev->port_lock);
+	if (old == lid || softib_fabric_move(port, lid))
+		return 0;
+	softib_mc_port_moved(old, lid);
+	return port->state == IB_PORT_ACTIVE ? BIT(IB_EVENT_LID_CHANGE) : 0;
+}
+
+/**
  * softib_port_init - set a port up before its device registers
  * @sdev: the device
  * @port: the port
@@ -57,9 +172,11 @@ void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
 	port->sdev = sdev;
 	port->num = num;
 	port->guid = SOFTIB_GUID_BASE | (u64)sdev->id << 8 | num;
-	port->state = IB_PORT_ACTIVE;
+	port->phys_up = true;
+	port->state = softib_port_trained();
 	softib_port_new_epoch(port);
 	port->mtu = IB_MTU_2048;
+	port->neigh_mtu = IB_MTU_4096;
 	port->pkeys[0] = SOFTIB_DEFAULT_PKEY;
 	spin_lock_init(&rvp->lock);
 	rvp->mcast_tree = RB_ROOT;
@@ -67,7 +184,9 @@ void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
 	rvp->sm_lid = SOFTIB_SM_LID;
 	rvp->subnet_timeout = 18;
 	rvp->port_cap_flags = IB_PORT_CM_SUP | IB_PORT_SYS_IMAGE_GUID_SUP |
-			      IB_PORT_CLIENT_REG_SUP;
+			      IB_PORT_CLIENT_REG_SUP |
+			      IB_PORT_EXTENDED_SPEEDS_SUP;
+	softib_sma_init_port(port);
 	rvt_init_port(&sdev->rdi, rvp, num - 1, port->pkeys);
 }
 
@@ -83,16 +202,16 @@ int softib_port_query(struct rvt_dev_info *rdi, u32 port_num,
 		      struct ib_port_attr *props)
 {
 	struct softib_port *port = &softib_from_rdi(rdi)->ports[port_num - 1];
-	bool up = READ_ONCE(port->state) == IB_PORT_ACTIVE;
 
-	props->lid = port->lid;
+	props->lid = READ_ONCE(port->lid);
 	props->lmc = 0;
-	props->state = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
-	props->phys_state = up ? IB_PORT_PHYS_STATE_LINK_UP :
-				 IB_PORT_PHYS_STATE_DISABLED;
+	props->state = READ_ONCE(port->state);
+	props->phys_state = READ_ONCE(port->phys_up) ?
+			    IB_PORT_PHYS_STATE_LINK_UP :
+			    IB_PORT_PHYS_STATE_DISABLED;
 	props->gid_tbl_len = 1;
 	props->max_mtu = IB_MTU_4096;
-	props->active_mtu = READ_ONCE(port->mtu);
+	props->active_mtu = softib_port_mtu(port);
 	props->active_width = IB_WIDTH_4X;
 	props->active_speed = IB_SPEED_EDR;
 	props->max_vl_num = 1;
@@ -191,21 +310,13 @@ bool softib_port_ref_live(const struct softib_port_ref *ref)
 
 static void softib_port_set_link(struct softib_port *port, bool up)
 {
-	enum ib_port_state want = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
 	struct softib_dev *sdev = port->sdev;
-	bool changed;
+	u32 events;
 
 	mutex_lock(&sdev->port_lock);
-	changed = port->state != want;
-	WRITE_ONCE(port->state, want);
-	if (changed && !up) {
-		softib_port_new_epoch(port);
-		softib_mc_port_gone(port->lid);
-	}
+	events = softib_port_set_phys(port, up);
 	mutex_unlock(&sdev->port_lock);
-	if (changed)
-		softib_port_event(port, up ? IB_EVENT_PORT_ACTIVE :
-				  IB_EVENT_PORT_ERR);
+	softib_port_raise(port, events);
 }
 
 /**
@@ -247,8 +358,7 @@ static ssize_t softib_link_show(struct ib_device *ibdev, u32 port_num,
 {
 	struct softib_port *port = softib_port_get(ibdev, port_num);
 
-	return sysfs_emit(buf, "%s\n", READ_ONCE(port->state) ==
-			  IB_PORT_ACTIVE ? "up" : "down");
+	return sysfs_emit(buf, "%s\n", READ_ONCE(port->phys_up) ? "up" : "down");
 }
 
 static ssize_t softib_link_store(struct ib_device *ibdev, u32 port_num,
@@ -346,7 +456,9 @@ static ssize_t softib_mtu_store(struct ib_device *ibdev, u32 port_num,
 	if (!softib_input_clean(buf, count) || kstrtouint(buf, 0, &mtu) ||
 	    (mtu != 2048 && mtu != 4096))
 		return -EINVAL;
+	mutex_lock(&port->sdev->port_lock);
 	WRITE_ONCE(port->mtu, ib_mtu_int_to_enum(mtu));
+	mutex_unlock(&port->sdev->port_lock);
 	return count;
 }
 

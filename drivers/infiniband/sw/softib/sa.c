@@ -139,7 +139,8 @@ static void softib_sa_path_fill(struct softib_sa_path *p, u16 pkey,
 	p->slid = cpu_to_be16(src->lid);
 	p->reversible_numb_path = 0x80;
 	p->pkey = cpu_to_be16(pkey);
-	p->mtu = SOFTIB_SEL_EXACT | min(src->mtu, dst->mtu);
+	p->mtu = SOFTIB_SEL_EXACT |
+		 min(softib_port_mtu(src), softib_port_mtu(dst));
 	p->rate = SOFTIB_SEL_EXACT | IB_RATE_100_GBPS;
 	p->plt = SOFTIB_SEL_EXACT | SOFTIB_SA_PLT;
 }

@@ -8,7 +8,9 @@
  * (fabric.c).  The subnet has an embedded Subnet Administrator (sa.c)
  * keeping a multicast group table (mcast.c).  Packets move between QPs
  * through per-QP send work (ud.c); nothing is delivered in the context of
- * the poster.  debugfs.c shows the ground truth and holds fault knobs.
+ * the poster.  Each port has a Subnet Management Agent (sma.c) that
+ * answers the SMPs (smp.c carries them) a subnet manager sends.
+ * debugfs.c shows the ground truth and holds fault knobs.
  */
 #ifndef _SOFTIB_H
 #define _SOFTIB_H
@@ -60,6 +62,7 @@
  * @sa_mads: MADs the SA received from the port
  * @bad_csum: IPv4 TCP/UDP packets sent with a wrong checksum
  * @lso_sends: IB_WR_LSO sends cut into packets
+ * @smps: SMPs the port's SMA answered
  */
 struct softib_port_stats {
 	atomic64_t tx_packets;
@@ -69,6 +72,47 @@ struct softib_port_stats {
 	atomic64_t sa_mads;
 	atomic64_t bad_csum;
 	atomic64_t lso_sends;
+	atomic64_t smps;
+};
+
+/* VLArbitration table blocks (IBA 14.2.5.9): low 0-31, 32-63, high 0-31, 32-63 */
+#define SOFTIB_VLARB_BLOCKS	4
+#define SOFTIB_VLARB_BYTES	64
+
+/**
+ * struct softib_sma_port - what a subnet manager set that the port keeps
+ * @mkey: M_Key (kept and reported; softib does not enforce it)
+ * @mkey_lease: M_KeyLeasePeriod
+ * @mkey_prot: M_KeyProtectBits
+ * @width_enabled: LinkWidthEnabled
+ * @speed_enabled: LinkSpeedEnabled
+ * @ext_speed_enabled: LinkSpeedExtEnabled
+ * @link_down_default: LinkDownDefaultState
+ * @vl_high_limit: VLHighLimit
+ * @op_vls_enforce: OperationalVLs and the four P_Key enforcement bits
+ * @stall_hoq: VLStallCount and HOQLife
+ * @error_thresholds: LocalPhyErrors and OverrunErrors thresholds
+ * @sl2vl: SLtoVLMappingTable
+ * @vlarb: VLArbitrationTable blocks
+ *
+ * The fields that change what the port does (LID, SM LID and SL, state,
+ * NeighborMTU, SubnetTimeOut) live in struct softib_port and rdmavt's
+ * port instead.
+ */
+struct softib_sma_port {
+	u64 mkey;
+	u16 mkey_lease;
+	u8 mkey_prot;
+	u8 width_enabled;
+	u8 speed_enabled;
+	u8 ext_speed_enabled;
+	u8 link_down_default;
+	u8 vl_high_limit;
+	u8 op_vls_enforce;
+	u8 stall_hoq;
+	u8 error_thresholds;
+	u8 sl2vl[8];
+	u8 vlarb[SOFTIB_VLARB_BLOCKS][SOFTIB_VLARB_BYTES];
 };
 
 /**
@@ -76,14 +120,20 @@ struct softib_port_stats {
  * @rvp: rdmavt's per-port state; rdmavt keeps a pointer to it
  * @sdev: the owning device
  * @num: port number, 1-based
- * @lid: LID on the virtual subnet, fixed for the port's lifetime
+ * @lid: LID on the virtual subnet, 0 until one is assigned
  * @guid: port GUID
- * @state: IB_PORT_ACTIVE or IB_PORT_DOWN
+ * @phys_up: the physical link is enabled (the link knob, or an SM setting
+ *	PortPhysicalState)
+ * @state: IB_PORT_DOWN while the link is disabled, else IB_PORT_INIT,
+ *	IB_PORT_ARMED or IB_PORT_ACTIVE, as the subnet manager moved it
  * @epoch: a subnet-wide unique number, new when the port is created and
- *	each time it goes down; a request the SA got in an earlier epoch is
- *	stale (see struct softib_port_ref)
- * @mtu: active MTU (enum ib_mtu)
+ *	each time it leaves ACTIVE; a request the SA got in an earlier epoch
+ *	is stale (see struct softib_port_ref)
+ * @mtu: the largest MTU the port can do (enum ib_mtu; the mtu knob)
+ * @neigh_mtu: NeighborMTU as the SM set it; the port uses the smaller
+ *	of the two (softib_port_mtu())
  * @pkeys: P_Key table handed to rdmavt, index 0 is the default P_Key
+ * @sma: the rest of what the SM set (sma.c)
  * @stats: counters
  */
 struct softib_port {
@@ -92,10 +142,13 @@ struct softib_port {
 	u32 num;
 	u32 lid;
 	u64 guid;
+	bool phys_up;
 	enum ib_port_state state;
 	u32 epoch;
 	enum ib_mtu mtu;
+	enum ib_mtu neigh_mtu;
 	u16 pkeys[SOFTIB_NPKEYS];
+	struct softib_sma_port sma;
 	struct softib_port_stats stats;
 };
 
@@ -126,7 +179,8 @@ struct softib_port_ref {
  * @qpt_live: rdmavt's QP table exists and packets may be routed through
  *	it: set after registration, cleared before unregistration, read
  *	under RCU (softib_fabric_qp())
- * @port_lock: serialises port state, MTU and P_Key changes
+ * @port_lock: serialises changes to the ports' state, LID, MTU, P_Keys
+ *	and SMA settings
  * @ports: the ports
  */
 struct softib_dev {
@@ -136,7 +190,11 @@ struct softib_dev {
 	u32 nports;
 	u32 offloads;
 	bool qpt_live;
-	/* protects state, mtu and pkeys of every port of this device */
+	/*
+	 * Serialises writers of phys_up, state, lid, mtu, neigh_mtu, pkeys and
+	 * sma of every port of this device, and of rdmavt's sm_lid, sm_sl and
+	 * subnet_timeout; the packet engine reads them with READ_ONCE().
+	 */
 	struct mutex port_lock;
 	struct softib_port ports[] __counted_by(nports);
 };
@@ -308,6 +366,17 @@ static inline struct softib_port *softib_qp_port(struct rvt_qp *qp)
 	return &softib_from_ibdev(qp->ibqp.device)->ports[qp->port_num - 1];
 }
 
+/**
+ * softib_port_mtu - the MTU a port uses
+ * @port: the port
+ *
+ * Return: the smaller of what the port can do and what its neighbour can.
+ */
+static inline enum ib_mtu softib_port_mtu(const struct softib_port *port)
+{
+	return min(READ_ONCE(port->mtu), READ_ONCE(port->neigh_mtu));
+}
+
 static inline void softib_port_gid(const struct softib_port *port,
 				   union ib_gid *gid)
 {
@@ -334,10 +403,25 @@ int softib_port_guid(struct rvt_dev_info *rdi, struct rvt_ibport *rvp,
 		     int guid_index, __be64 *guid);
 int softib_port_shut_down(struct rvt_dev_info *rdi, u32 port_num);
 void softib_port_announce(struct softib_dev *sdev);
+void softib_port_raise(struct softib_port *port, u32 events);
+u32 softib_port_set_phys(struct softib_port *port, bool up);
+u32 softib_port_set_state(struct softib_port *port, enum ib_port_state state);
+u32 softib_port_set_lid(struct softib_port *port, u32 lid);
 int softib_pkey_index(const struct softib_port *port, u16 pkey);
 bool softib_port_get_ref(struct softib_port *port, struct softib_port_ref *ref);
 struct softib_port *softib_port_from_ref(const struct softib_port_ref *ref);
 bool softib_port_ref_live(const struct softib_port_ref *ref);
+
+/* sma.c */
+int softib_process_mad(struct ib_device *ibdev, int mad_flags, u32 port_num,
+		       const struct ib_wc *in_wc, const struct ib_grh *in_grh,
+		       const struct ib_mad *in, struct ib_mad *out,
+		       size_t *out_mad_size, u16 *out_mad_pkey_index);
+void softib_sma_init_port(struct softib_port *port);
+
+/* smp.c */
+void softib_smp_send(struct softib_port *port, const struct softib_pkt *pkt,
+		     u32 dlid);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);
@@ -353,6 +437,7 @@ u32 softib_lso_segment(const struct softib_lso *lso, const u8 *payload,
 /* fabric.c */
 int softib_fabric_add(struct softib_port *port);
 void softib_fabric_del(struct softib_port *port);
+int softib_fabric_move(struct softib_port *port, u32 lid);
 struct softib_port *softib_fabric_port(u32 lid);
 struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid);
 struct rvt_qp *softib_fabric_qp(struct softib_port *port, u32 qpn);
@@ -422,6 +507,7 @@ int softib_mc_join(struct softib_mc_rec *rec, bool create,
 int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state);
 void softib_mc_port_gone(u32 lid);
+void softib_mc_port_moved(u32 old, u32 lid);
 /**
  * struct softib_mc_visitor - what softib_mc_visit_receivers() calls
  * @port: called for each receiving member port, by LID, with the MGID

@@ -8,8 +8,9 @@
  * process context and, per WQE: copies the payload into the QP's bounce
  * buffer under s_lock, drops s_lock, routes the packet (unicast by DLID,
  * multicast by MLID to the full members and non-members of the SA group,
- * LID 1 QP1 to the SA), then retakes s_lock and completes the WQE.  No sender lock is held
- * while a receiver's r_lock is taken.
+ * LID 1 QP1 to the SA, QP0's SMPs through smp.c), then retakes s_lock
+ * and completes the WQE.  No sender lock is held while a receiver's
+ * r_lock is taken.
  *
  * Offloads (offload.c): on a QP that has them, a send flagged
  * IB_SEND_IP_CSUM gets its IPv4 TCP/UDP checksum computed in the bounce
@@ -81,7 +82,12 @@ static bool softib_ud_accept(struct rvt_qp *rqp, struct softib_port *rport,
 {
 	int idx;
 
-	if (rqp->ibqp.qp_num == 0 || pkt->qkey != rqp->qkey)
+	/* QP0 takes every SMP: SMPs carry no Q_Key and any P_Key */
+	if (rqp->ibqp.qp_num == 0) {
+		*pkey_index = 0;
+		return true;
+	}
+	if (pkt->qkey != rqp->qkey)
 		return false;
 	if (rqp->ibqp.qp_type == IB_QPT_GSI) {
 		idx = softib_pkey_index(rport, pkt->pkey);
@@ -287,8 +293,11 @@ static void softib_ud_route(struct rvt_qp *sqp, struct softib_tx *tx)
 {
 	struct softib_port *port = tx->port;
 
-	if (READ_ONCE(port->state) != IB_PORT_ACTIVE ||
-	    sqp->ibqp.qp_num == 0 || softib_ud_lost(sqp)) {
+	if (sqp->ibqp.qp_num == 0) {
+		softib_smp_send(port, &tx->pkt, tx->dlid);
+		return;
+	}
+	if (READ_ONCE(port->state) != IB_PORT_ACTIVE || softib_ud_lost(sqp)) {
 		atomic64_inc(&port->stats.tx_drops);
 		return;
 	}
@@ -390,7 +399,7 @@ static enum ib_wc_status softib_ud_prepare(struct softib_qp_priv *priv,
 		return IB_WC_LOC_LEN_ERR;
 	memset(tx, 0, sizeof(*tx));
 	status = softib_ud_payload(priv, wqe,
-				   ib_mtu_enum_to_int(READ_ONCE(port->mtu)), tx);
+				   ib_mtu_enum_to_int(softib_port_mtu(port)), tx);
 	if (status != IB_WC_SUCCESS)
 		return status;
 	tx->port = port;

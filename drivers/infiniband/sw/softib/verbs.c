@@ -212,7 +212,7 @@ static int softib_get_pmtu_from_attr(struct rvt_dev_info *rdi,
 
 	if (attr->path_mtu < IB_MTU_256 || attr->path_mtu > IB_MTU_4096)
 		return -EINVAL;
-	return min(attr->path_mtu, READ_ONCE(port->mtu));
+	return min(attr->path_mtu, softib_port_mtu(port));
 }
 
 static u32 softib_mtu_from_qp(struct rvt_dev_info *rdi, struct rvt_qp *qp,
@@ -232,7 +232,7 @@ static void softib_notify_new_ah(struct ib_device *ibdev,
 	struct softib_dev *sdev = softib_from_ibdev(ibdev);
 	struct softib_port *port = &sdev->ports[rdma_ah_get_port_num(attr) - 1];
 
-	ah->log_pmtu = ilog2(ib_mtu_enum_to_int(READ_ONCE(port->mtu)));
+	ah->log_pmtu = ilog2(ib_mtu_enum_to_int(softib_port_mtu(port)));
 }
 
 static int softib_modify_device(struct ib_device *ibdev, int mask,
@@ -269,6 +269,7 @@ static const struct ib_device_ops softib_dev_ops = {
 	.driver_id = RDMA_DRIVER_QIB,
 	.port_groups = softib_port_groups,
 	.modify_device = softib_modify_device,
+	.process_mad = softib_process_mad,
 	.get_dev_fw_str = softib_get_dev_fw_str,
 	.pre_destroy_cq = softib_pre_destroy_cq,
 	.enable_driver = softib_enable_driver,
