@@ -289,9 +289,12 @@ static int __init softib_init(void)
 {
 	int err;
 
-	err = softib_ud_init();
+	err = softib_switch_init();
 	if (err)
 		return err;
+	err = softib_ud_init();
+	if (err)
+		goto err_switch;
 	err = softib_sa_init();
 	if (err)
 		goto err_ud;
@@ -312,6 +315,8 @@ err_sa:
 	softib_sa_exit();
 err_ud:
 	softib_ud_exit();
+err_switch:
+	softib_switch_exit();
 	return err;
 }
 
@@ -324,6 +329,7 @@ static void __exit softib_exit(void)
 	softib_mc_exit();
 	softib_fabric_exit();
 	softib_ud_exit();
+	softib_switch_exit();
 }
 
 module_init(softib_init);

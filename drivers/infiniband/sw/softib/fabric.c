@@ -5,8 +5,10 @@
  * LID 1 belongs to the subnet manager / SA, which is not a port; ports get
  * the lowest free unicast LID from 2 up when their device is created and
  * keep it until the device is deleted, unless an SM gives them another
- * (softib_fabric_move()).  The LID -> port map is an xarray
- * read under RCU by the packet engine; removal is followed by
+ * (softib_fabric_move()).  Each port is cabled to the switch
+ * (switch.c), whose LFT carries packets to it.  The LID -> port map, an
+ * xarray read under RCU, is the embedded SM's record of who has which
+ * LID (the SA's path records, requests from a LID); removal is followed by
  * synchronize_rcu() in the caller before the port memory can go away.
  * A port is on the map from before its device registers to after it
  * unregisters, so only its QP0 and QP1, which rdmavt keeps in the port,
@@ -36,9 +38,15 @@ int softib_fabric_add(struct softib_port *port)
 	u32 lid;
 	int ret = xa_alloc(&softib_lids, &lid, port, range, GFP_KERNEL);
 
+	if (ret)
+		return ret;
 	/* port->lid stays 0 ("none") unless the LID is really ours */
-	if (!ret)
-		port->lid = lid;
+	port->lid = lid;
+	ret = softib_switch_cable(port);
+	if (ret) {
+		xa_erase(&softib_lids, lid);
+		port->lid = 0;
+	}
 	return ret;
 }
 
@@ -50,6 +58,7 @@ int softib_fabric_add(struct softib_port *port)
  */
 void softib_fabric_del(struct softib_port *port)
 {
+	softib_switch_uncable(port);
 	if (port->lid)
 		xa_cmpxchg(&softib_lids, port->lid, port, NULL, 0);
 }
@@ -69,6 +78,7 @@ void softib_fabric_del(struct softib_port *port)
  */
 int softib_fabric_move(struct softib_port *port, u32 lid)
 {
+	u32 old = port->lid;
 	int ret;
 
 	if (lid < SOFTIB_FIRST_LID || lid > SOFTIB_LAST_LID)
@@ -76,8 +86,9 @@ int softib_fabric_move(struct softib_port *port, u32 lid)
 	ret = xa_err(xa_store(&softib_lids, lid, port, GFP_KERNEL));
 	if (ret)
 		return ret;
-	softib_fabric_del(port);
+	xa_cmpxchg(&softib_lids, old, port, NULL, 0);
 	WRITE_ONCE(port->lid, lid);
+	softib_switch_program(port, old, lid);
 	return 0;
 }
 

@@ -29,29 +29,10 @@
 
 #include "softib.h"
 
-/* ClassVersion of the subnet management class */
-#define SOFTIB_SMP_CLASS_VERSION	1
-
-/* PortInfo values of a softib port */
-#define SOFTIB_SMA_WIDTHS	0x03	/* 1X, 4X */
-#define SOFTIB_SMA_WIDTH_4X	0x02
-#define SOFTIB_SMA_SPEEDS	0x07	/* SDR, DDR, QDR */
-#define SOFTIB_SMA_SPEED_QDR	0x04
-#define SOFTIB_SMA_EXT_SPEEDS	0x03	/* FDR, EDR */
-#define SOFTIB_SMA_EXT_EDR	0x02
-#define SOFTIB_SMA_VL_CAP	1	/* VL0 */
+/* The CA ports' VL arbitration tables (the switch has none) */
 #define SOFTIB_SMA_VLARB_CAP	8
-#define SOFTIB_SMA_RESP_TIME	16
 #define SOFTIB_SMA_PKEY_BLOCK	32	/* P_Keys per PKeyTable block */
 #define SOFTIB_SMA_GUID_BLOCK	8	/* GUIDs per GUIDInfo block */
-
-/* The bytes of PortInfo after struct ib_port_info (IBA 14.2.5.6) */
-#define SOFTIB_PI_EXT_SPEED	62	/* ExtActive:4, ExtSupported:4 */
-#define SOFTIB_PI_EXT_ENABLED	63	/* reserved:3, ExtEnabled:5 */
-
-/* PortInfo's attribute modifier: the port number, and a Set flag */
-#define SOFTIB_PI_MOD_PORT		0xff
-#define SOFTIB_PI_MOD_EXT_SPEEDS	BIT(31)	/* apply LinkSpeedExtEnabled */
 
 /**
  * struct softib_sma_req - one SMP being answered
@@ -197,8 +178,14 @@ static bool softib_sma_lid_ok(u16 lid, bool sm)
 	       lid <= SOFTIB_LAST_LID;
 }
 
-/* May a port in @have be moved to the PortState @want (0 = no change)? */
-static bool softib_sma_state_ok(enum ib_port_state have, u8 want)
+/**
+ * softib_sma_state_ok - may a port be moved to a PortState?
+ * @have: the port's state
+ * @want: the PortState of a PortInfo Set, 0 for no change
+ *
+ * Return: true when the IBA port state machine allows the move.
+ */
+bool softib_sma_state_ok(enum ib_port_state have, u8 want)
 {
 	switch (want) {
 	case IB_PORT_NOP:

@@ -8,8 +8,10 @@
  * (fabric.c).  The subnet has an embedded Subnet Administrator (sa.c)
  * keeping a multicast group table (mcast.c).  Packets move between QPs
  * through per-QP send work (ud.c); nothing is delivered in the context of
- * the poster.  Each port has a Subnet Management Agent (sma.c) that
- * answers the SMPs (smp.c carries them) a subnet manager sends.
+ * the poster.  Every port is cabled to one switch (switch.c), which
+ * forwards by its LFT.  Each port, and the switch, has a Subnet
+ * Management Agent (sma.c, switch_sma.c) that answers the SMPs (smp.c
+ * carries them) a subnet manager sends.
  * debugfs.c shows the ground truth and holds fault knobs.
  */
 #ifndef _SOFTIB_H
@@ -115,12 +117,93 @@ struct softib_sma_port {
 	u8 vlarb[SOFTIB_VLARB_BLOCKS][SOFTIB_VLARB_BYTES];
 };
 
+/* ClassVersion of the subnet management class */
+#define SOFTIB_SMP_CLASS_VERSION	1
+
+/* PortInfo values of every softib port, the switch's included (sma.c) */
+#define SOFTIB_SMA_WIDTHS	0x03	/* 1X, 4X */
+#define SOFTIB_SMA_WIDTH_4X	0x02
+#define SOFTIB_SMA_SPEEDS	0x07	/* SDR, DDR, QDR */
+#define SOFTIB_SMA_SPEED_QDR	0x04
+#define SOFTIB_SMA_EXT_SPEEDS	0x03	/* FDR, EDR */
+#define SOFTIB_SMA_EXT_EDR	0x02
+#define SOFTIB_SMA_VL_CAP	1	/* VL0 */
+#define SOFTIB_SMA_RESP_TIME	16
+
+/* The bytes of PortInfo after struct ib_port_info (IBA 14.2.5.6) */
+#define SOFTIB_PI_EXT_SPEED	62	/* ExtActive:4, ExtSupported:4 */
+#define SOFTIB_PI_EXT_ENABLED	63	/* reserved:3, ExtEnabled:5 */
+
+/* PortInfo's attribute modifier: the port number, and a Set flag */
+#define SOFTIB_PI_MOD_PORT		0xff
+#define SOFTIB_PI_MOD_EXT_SPEEDS	BIT(31)	/* apply LinkSpeedExtEnabled */
+
+/* The switch (switch.c): external ports, and the LFT and MFT capacities */
+#define SOFTIB_SW_PORTS		128
+#define SOFTIB_SW_NO_PORT	0xff
+#define SOFTIB_SW_LFT_CAP	(SOFTIB_LAST_LID + 1)
+#define SOFTIB_SW_MFT_CAP	1024
+#define SOFTIB_SW_MFT_POSITIONS	DIV_ROUND_UP(SOFTIB_SW_PORTS + 1, 16)
+#define SOFTIB_SW_GUID		(SOFTIB_GUID_BASE | 0xff000000ULL)
+#define SOFTIB_SW_LIFE_TIME	18	/* LifeTimeValue: 4.096 us * 2^18, 1 s */
+
+struct softib_port;
+struct ib_smp;
+
+/**
+ * struct softib_sw_port - one port of the switch
+ * @peer: the softib port cabled to it (RCU), NULL if none; port 0 has none
+ * @phys_up: its end of the link is enabled
+ * @state: its logical state, as the SM moved it
+ * @mtu: NeighborMTU as the SM set it
+ */
+struct softib_sw_port {
+	struct softib_port __rcu *peer;
+	bool phys_up;
+	enum ib_port_state state;
+	enum ib_mtu mtu;
+};
+
+/**
+ * struct softib_switch - the switch of the subnet (switch.c)
+ * @lft: linear forwarding table, out port per DLID
+ * @mft: multicast forwarding table, port masks per MLID from
+ *	SOFTIB_FIRST_MLID, 16 ports per position
+ * @lft_top: LinearFDBTop
+ * @mft_top: MulticastFDBTop
+ * @lid: LID of port 0
+ * @sm_lid: the SM's LID, as the SM set it
+ * @life_time: LifeTimeValue
+ * @state_change: PortStateChange: a port changed state since the SM
+ *	last cleared it
+ * @pkeys: P_Key table of port 0
+ * @ports: port 0, the management port, and the external ports
+ *
+ * Written under softib_sw_lock; see switch.c.
+ */
+struct softib_switch {
+	u8 *lft;
+	u16 (*mft)[SOFTIB_SW_MFT_POSITIONS];
+	u16 lft_top;
+	u16 mft_top;
+	u32 lid;
+	u32 sm_lid;
+	u8 life_time;
+	bool state_change;
+	u16 pkeys[SOFTIB_NPKEYS];
+	struct softib_sw_port ports[SOFTIB_SW_PORTS + 1];
+};
+
+extern spinlock_t softib_sw_lock;
+extern struct softib_switch softib_sw;
+
 /**
  * struct softib_port - one port of a softib device
  * @rvp: rdmavt's per-port state; rdmavt keeps a pointer to it
  * @sdev: the owning device
  * @num: port number, 1-based
  * @lid: LID on the virtual subnet, 0 until one is assigned
+ * @sw_port: the switch port it is cabled to, 0 while it is not
  * @guid: port GUID
  * @phys_up: the physical link is enabled (the link knob, or an SM setting
  *	PortPhysicalState)
@@ -141,6 +224,7 @@ struct softib_port {
 	struct softib_dev *sdev;
 	u32 num;
 	u32 lid;
+	u8 sw_port;
 	u64 guid;
 	bool phys_up;
 	enum ib_port_state state;
@@ -418,10 +502,22 @@ int softib_process_mad(struct ib_device *ibdev, int mad_flags, u32 port_num,
 		       const struct ib_mad *in, struct ib_mad *out,
 		       size_t *out_mad_size, u16 *out_mad_pkey_index);
 void softib_sma_init_port(struct softib_port *port);
+bool softib_sma_state_ok(enum ib_port_state have, u8 want);
 
 /* smp.c */
 void softib_smp_send(struct softib_port *port, const struct softib_pkt *pkt,
 		     u32 dlid);
+
+/* switch.c, switch_sma.c */
+int softib_switch_init(void);
+void softib_switch_exit(void);
+int softib_switch_cable(struct softib_port *port);
+void softib_switch_uncable(struct softib_port *port);
+void softib_switch_program(struct softib_port *port, u32 old, u32 lid);
+struct softib_port *softib_switch_peer(u32 n);
+struct softib_port *softib_switch_route(struct softib_port *from, u32 dlid);
+bool softib_switch_is_lid(u32 lid);
+bool softib_switch_sma(struct ib_smp *smp, u8 in_port);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);

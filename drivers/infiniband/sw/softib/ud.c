@@ -204,7 +204,7 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	struct rvt_qp *rqp = NULL;
 
 	rcu_read_lock();
-	dport = softib_fabric_port(tx->dlid);
+	dport = softib_switch_route(tx->port, tx->dlid);
 	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
 		rqp = softib_fabric_qp(dport, tx->dqpn);
 	if (rqp)

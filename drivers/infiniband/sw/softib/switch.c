@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The switch every softib port is cabled to.
+ *
+ * The subnet is one switch with SOFTIB_SW_PORTS external ports and its
+ * management port 0.  A softib port gets a free switch port when its
+ * device is created and keeps it until the device is deleted; the two
+ * are the ends of one link.  The switch forwards unicast packets by its
+ * linear forwarding table (LFT: DLID -> out port) and holds a multicast
+ * forwarding table (MFT: MLID -> port mask), both written by subnet
+ * management: directed-route SMPs (smp.c, switch_sma.c) and, for the
+ * embedded SM, softib_switch_program() as ports get and change LIDs.  An
+ * LFT entry of SOFTIB_SW_NO_PORT drops the packet.  Port 0 has LID 1
+ * (the embedded SM and SA live in the switch) until an SM gives it
+ * another.
+ *
+ * Lifetime and locking: the switch is static, its tables allocated at
+ * module load and freed at unload.  sw_lock serialises cabling and every
+ * write to the switch's state and tables; the packet engine reads the
+ * tables without it (READ_ONCE of single entries) and the cable ends
+ * (peer) under RCU: a port leaves its switch port before its device's
+ * grace period (softib_fabric_del()), so a peer found under
+ * rcu_read_lock() stays valid until it is dropped.  Lock order: a
+ * device's port_lock, then sw_lock.
+ */
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "softib.h"
+
+DEFINE_SPINLOCK(softib_sw_lock);
+struct softib_switch softib_sw;
+
+/**
+ * softib_switch_init - allocate the forwarding tables
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int softib_switch_init(void)
+{
+	struct softib_switch *sw = &softib_sw;
+
+	sw->lft = kvmalloc(SOFTIB_SW_LFT_CAP, GFP_KERNEL);
+	sw->mft = kvcalloc(SOFTIB_SW_MFT_CAP, sizeof(*sw->mft), GFP_KERNEL);
+	if (!sw->lft || !sw->mft) {
+		softib_switch_exit();
+		return -ENOMEM;
+	}
+	memset(sw->lft, SOFTIB_SW_NO_PORT, SOFTIB_SW_LFT_CAP);
+	sw->lid = SOFTIB_SM_LID;
+	sw->sm_lid = SOFTIB_SM_LID;
+	sw->lft[SOFTIB_SM_LID] = 0;
+	sw->lft_top = SOFTIB_SM_LID;
+	sw->life_time = SOFTIB_SW_LIFE_TIME;
+	sw->pkeys[0] = SOFTIB_DEFAULT_PKEY;
+	sw->ports[0].phys_up = true;
+	sw->ports[0].state = IB_PORT_ACTIVE;
+	return 0;
+}
+
+/**
+ * softib_switch_exit - free the tables, every port gone
+ */
+void softib_switch_exit(void)
+{
+	kvfree(softib_sw.lft);
+	kvfree(softib_sw.mft);
+	softib_sw.lft = NULL;
+	softib_sw.mft = NULL;
+}
+
+/* Point @lid at switch port @out; sw_lock held. */
+static void softib_switch_lft_set(u32 lid, u8 out)
+{
+	struct softib_switch *sw = &softib_sw;
+
+	lockdep_assert_held(&softib_sw_lock);
+	WRITE_ONCE(sw->lft[lid], out);
+	if (out != SOFTIB_SW_NO_PORT && lid > sw->lft_top)
+		sw->lft_top = lid;
+}
+
+/**
+ * softib_switch_cable - connect a port to a free switch port
+ * @port: a port of a device being created, its LID set
+ *
+ * The embedded SM routes the port's LID to it at once.
+ *
+ * Return: 0, or -ENOSPC when every switch port is taken.
+ */
+int softib_switch_cable(struct softib_port *port)
+{
+	struct softib_switch *sw = &softib_sw;
+	int n, ret = -ENOSPC;
+
+	spin_lock(&softib_sw_lock);
+	for (n = 1; n <= SOFTIB_SW_PORTS; n++) {
+		if (rcu_access_pointer(sw->ports[n].peer))
+			continue;
+		port->sw_port = n;
+		sw->ports[n].phys_up = true;
+		sw->ports[n].state = IB_PORT_ACTIVE;
+		sw->ports[n].mtu = IB_MTU_4096;
+		rcu_assign_pointer(sw->ports[n].peer, port);
+		softib_switch_lft_set(port->lid, n);
+		sw->state_change = true;
+		ret = 0;
+		break;
+	}
+	spin_unlock(&softib_sw_lock);
+	return ret;
+}
+
+/**
+ * softib_switch_uncable - disconnect a port from its switch port
+ * @port: the port, leaving the fabric
+ *
+ * Routes to the port are dropped from the LFT.  The caller waits for an
+ * RCU grace period before freeing @port.
+ */
+void softib_switch_uncable(struct softib_port *port)
+{
+	struct softib_switch *sw = &softib_sw;
+	u8 n = port->sw_port;
+	u32 lid;
+
+	if (!n)
+		return;
+	spin_lock(&softib_sw_lock);
+	RCU_INIT_POINTER(sw->ports[n].peer, NULL);
+	sw->ports[n].state = IB_PORT_DOWN;
+	for (lid = 0; lid <= sw->lft_top; lid++)
+		if (sw->lft[lid] == n)
+			WRITE_ONCE(sw->lft[lid], SOFTIB_SW_NO_PORT);
+	sw->state_change = true;
+	spin_unlock(&softib_sw_lock);
+	port->sw_port = 0;
+}
+
+/**
+ * softib_switch_program - the embedded SM reroutes a port's LID
+ * @port: the port, cabled
+ * @old: the LID it had
+ * @lid: the LID it has now
+ *
+ * Context: the port's port_lock held.
+ */
+void softib_switch_program(struct softib_port *port, u32 old, u32 lid)
+{
+	spin_lock(&softib_sw_lock);
+	if (softib_sw.lft[old] == port->sw_port)
+		softib_switch_lft_set(old, SOFTIB_SW_NO_PORT);
+	softib_switch_lft_set(lid, port->sw_port);
+	spin_unlock(&softib_sw_lock);
+}
+
+/**
+ * softib_switch_peer - the port at the other end of a switch port's link
+ * @n: a switch port number
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the port, or NULL if nothing is cabled to @n or its link is
+ * disabled at either end.
+ */
+struct softib_port *softib_switch_peer(u32 n)
+{
+	struct softib_sw_port *sp;
+	struct softib_port *peer;
+
+	if (n < 1 || n > SOFTIB_SW_PORTS)
+		return NULL;
+	sp = &softib_sw.ports[n];
+	peer = rcu_dereference(sp->peer);
+	if (!peer || !READ_ONCE(sp->phys_up) || !READ_ONCE(peer->phys_up))
+		return NULL;
+	return peer;
+}
+
+/**
+ * softib_switch_route - where the switch sends a packet for a LID
+ * @from: the sending port
+ * @dlid: the packet's unicast DLID
+ *
+ * A packet for the sender's own LID loops back inside its HCA and never
+ * reaches the switch.  Elsewhere the LFT decides; the port the entry
+ * leads to takes the packet only if the DLID is its LID, as an HCA's
+ * port does.
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the destination port, or NULL if the packet is dropped.
+ */
+struct softib_port *softib_switch_route(struct softib_port *from, u32 dlid)
+{
+	struct softib_port *dport;
+
+	if (dlid == READ_ONCE(from->lid))
+		return from;
+	if (dlid < SOFTIB_FIRST_LID || dlid > SOFTIB_LAST_LID)
+		return NULL;
+	dport = softib_switch_peer(READ_ONCE(softib_sw.lft[dlid]));
+	if (!dport || READ_ONCE(dport->lid) != dlid)
+		return NULL;
+	return dport;
+}
+
+/**
+ * softib_switch_is_lid - is a LID the switch's own (port 0)?
+ * @lid: a LID
+ *
+ * Return: true when @lid is the switch's.
+ */
+bool softib_switch_is_lid(u32 lid)
+{
+	return lid == READ_ONCE(softib_sw.lid);
+}
