@@ -11,12 +11,15 @@
  *
  * The SA changes the table from its ordered workqueue (and the port
  * knobs for broadcast groups and ports going down), under one spinlock;
- * allocations are done before taking it.  The packet engine walks the
- * groups and members under RCU, with no limit on their number, to find
- * the ports that receive a multicast packet: groups and members are
- * unlinked with list_del_rcu() and freed after a grace period, and a
- * group keeps its MLID until then, so an MLID a walker still sees is not
- * yet another group's.  debugfs dumps the table under the lock.
+ * allocations are done before taking it.  As the embedded SM, every
+ * change of a group's receivers rewrites the group's row in the switch's
+ * MFT (softib_mc_route()), which is what the packet engine forwards by.
+ * The engine reads the table itself, under RCU, only for the MGID of a
+ * packet sent without a GRH: groups and members are unlinked with
+ * list_del_rcu() and freed after a grace period, and a group keeps its
+ * MLID until then, so an MLID a walker still sees is not yet another
+ * group's.  debugfs dumps the table under the lock.  Lock order:
+ * mc_lock, then the switch's sw_lock.
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -38,6 +41,7 @@ struct softib_mc_group {
 	struct softib_mc_rec rec;
 	bool permanent;
 	struct list_head members;
+	u16 tree[SOFTIB_SW_MFT_POSITIONS];
 };
 
 /*
@@ -68,6 +72,34 @@ softib_mc_member(struct softib_mc_group *grp, const union ib_gid *gid)
 		if (!memcmp(&m->gid, gid, sizeof(*gid)))
 			return m;
 	return NULL;
+}
+
+/*
+ * The embedded SM's spanning tree of a group: its MFT row sends it to the
+ * switch ports of the members that receive, and nowhere else.  As an SM
+ * does, the switch is written only when the tree changes; a join that
+ * adds no receiver leaves the row as it is.
+ */
+static void softib_mc_route(struct softib_mc_group *grp)
+{
+	u16 row[SOFTIB_SW_MFT_POSITIONS] = {};
+	struct softib_mc_member *m;
+	struct softib_port *port;
+	u8 n;
+
+	lockdep_assert_held(&softib_mc_lock);
+	rcu_read_lock();
+	list_for_each_entry(m, &grp->members, list) {
+		port = softib_fabric_port(m->lid);
+		n = port ? READ_ONCE(port->sw_port) : 0;
+		if (n && (m->join_state & SOFTIB_JOIN_RECEIVE))
+			row[n / 16] |= BIT(n % 16);
+	}
+	rcu_read_unlock();
+	if (!memcmp(row, grp->tree, sizeof(row)))
+		return;
+	memcpy(grp->tree, row, sizeof(row));
+	softib_switch_mft_write(grp->rec.mlid, row);
 }
 
 /* Free a group that no one can see any more, and its MLID. */
@@ -119,6 +151,8 @@ static struct softib_mc_group *softib_mc_group_new(const struct softib_mc_rec *r
 	grp->rec.mlid = mlid;
 	grp->permanent = permanent;
 	INIT_LIST_HEAD(&grp->members);
+	/* an empty tree, whatever an SM left in the row of a reused MLID */
+	softib_switch_mft_write(mlid, grp->tree);
 	return grp;
 }
 
@@ -239,6 +273,7 @@ static int softib_mc_join_locked(struct softib_mc_rec *rec,
 	if (created)
 		grp = *fresh;
 	softib_mc_add_member(grp, new, who, join_state);
+	softib_mc_route(grp);
 	if (created) {
 		/* published with its member, so never seen empty */
 		*fresh = NULL;
@@ -317,10 +352,10 @@ int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 	if (m) {
 		WRITE_ONCE(m->join_state, m->join_state & ~*join_state);
 		*join_state = m->join_state;
-		if (!m->join_state) {
+		if (!m->join_state)
 			softib_mc_unlink(m);
-			softib_mc_reap(grp);
-		}
+		softib_mc_route(grp);
+		softib_mc_reap(grp);
 		ret = 0;
 	}
 	spin_unlock(&softib_mc_lock);
@@ -343,6 +378,7 @@ void softib_mc_port_gone(u32 lid)
 		list_for_each_entry_safe(m, mtmp, &grp->members, list)
 			if (m->lid == lid)
 				softib_mc_unlink(m);
+		softib_mc_route(grp);
 		softib_mc_reap(grp);
 	}
 	spin_unlock(&softib_mc_lock);
@@ -370,32 +406,24 @@ void softib_mc_port_moved(u32 old, u32 lid)
 }
 
 /**
- * softib_mc_visit_receivers - visit each port receiving a group
- * @mlid: the group's MLID
- * @v: its port() is called with the group's MGID and a member's LID
+ * softib_mc_mgid - the MGID of the group that has a multicast LID
+ * @mlid: a multicast LID
+ * @mgid: filled with the group's MGID
  *
- * Full members and non-members receive (SOFTIB_JOIN_RECEIVE); send-only
- * members, full (0x8) or not (0x4), do not.  However many members the
- * group has, each is visited once; one that joins or leaves meanwhile
- * may be visited or not.
- *
- * Context: rcu_read_lock() held; port() must not sleep.
- * Return: 0, or -ENOENT if no group has @mlid.
+ * Context: rcu_read_lock() held.
+ * Return: true, or false if no group has @mlid.
  */
-int softib_mc_visit_receivers(u32 mlid, struct softib_mc_visitor *v)
+bool softib_mc_mgid(u32 mlid, union ib_gid *mgid)
 {
 	struct softib_mc_group *grp;
-	struct softib_mc_member *m;
 
 	list_for_each_entry_rcu(grp, &softib_mc_groups, list) {
-		if (grp->rec.mlid != mlid)
-			continue;
-		list_for_each_entry_rcu(m, &grp->members, list)
-			if (READ_ONCE(m->join_state) & SOFTIB_JOIN_RECEIVE)
-				v->port(v, &grp->rec.mgid, READ_ONCE(m->lid));
-		return 0;
+		if (grp->rec.mlid == mlid) {
+			*mgid = grp->rec.mgid;
+			return true;
+		}
 	}
-	return -ENOENT;
+	return false;
 }
 
 /**

@@ -142,7 +142,7 @@ struct softib_sma_port {
 #define SOFTIB_SW_PORTS		128
 #define SOFTIB_SW_NO_PORT	0xff
 #define SOFTIB_SW_LFT_CAP	(SOFTIB_LAST_LID + 1)
-#define SOFTIB_SW_MFT_CAP	1024
+#define SOFTIB_SW_MFT_CAP	(SOFTIB_LAST_MLID + 2 - SOFTIB_FIRST_MLID)
 #define SOFTIB_SW_MFT_POSITIONS	DIV_ROUND_UP(SOFTIB_SW_PORTS + 1, 16)
 #define SOFTIB_SW_GUID		(SOFTIB_GUID_BASE | 0xff000000ULL)
 #define SOFTIB_SW_LIFE_TIME	18	/* LifeTimeValue: 4.096 us * 2^18, 1 s */
@@ -514,6 +514,9 @@ void softib_switch_exit(void);
 int softib_switch_cable(struct softib_port *port);
 void softib_switch_uncable(struct softib_port *port);
 void softib_switch_program(struct softib_port *port, u32 old, u32 lid);
+void softib_switch_mft_write(u32 mlid, const u16 *row);
+struct softib_port *softib_switch_mcast_next(struct softib_port *from,
+					     u32 mlid, u32 *n);
 struct softib_port *softib_switch_peer(u32 n);
 struct softib_port *softib_switch_route(struct softib_port *from, u32 dlid);
 bool softib_switch_is_lid(u32 lid);
@@ -604,18 +607,7 @@ int softib_mc_leave(const union ib_gid *mgid, const struct softib_port_ref *who,
 		    u8 *join_state);
 void softib_mc_port_gone(u32 lid);
 void softib_mc_port_moved(u32 old, u32 lid);
-/**
- * struct softib_mc_visitor - what softib_mc_visit_receivers() calls
- * @port: called for each receiving member port, by LID, with the MGID
- *
- * Embed it in the caller's own state and use container_of() in @port.
- */
-struct softib_mc_visitor {
-	void (*port)(struct softib_mc_visitor *v, const union ib_gid *mgid,
-		     u32 lid);
-};
-
-int softib_mc_visit_receivers(u32 mlid, struct softib_mc_visitor *v);
+bool softib_mc_mgid(u32 mlid, union ib_gid *mgid);
 void softib_mc_show(struct seq_file *s);
 
 /* debugfs.c */

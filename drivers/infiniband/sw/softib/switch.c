@@ -6,11 +6,13 @@
  * management port 0.  A softib port gets a free switch port when its
  * device is created and keeps it until the device is deleted; the two
  * are the ends of one link.  The switch forwards unicast packets by its
- * linear forwarding table (LFT: DLID -> out port) and holds a multicast
- * forwarding table (MFT: MLID -> port mask), both written by subnet
+ * linear forwarding table (LFT: DLID -> out port) and multicast packets
+ * by its multicast forwarding table (MFT: MLID -> port mask, never back
+ * out of the port a packet came in by), both written by subnet
  * management: directed-route SMPs (smp.c, switch_sma.c) and, for the
- * embedded SM, softib_switch_program() as ports get and change LIDs.  An
- * LFT entry of SOFTIB_SW_NO_PORT drops the packet.  Port 0 has LID 1
+ * embedded SM, softib_switch_program() as ports get and change LIDs and
+ * softib_switch_mft_write() as groups gain and lose receivers.  An LFT
+ * entry of SOFTIB_SW_NO_PORT, or an empty MFT row, drops the packet.  Port 0 has LID 1
  * (the embedded SM and SA live in the switch) until an SM gives it
  * another.
  *
@@ -133,6 +135,8 @@ void softib_switch_uncable(struct softib_port *port)
 	for (lid = 0; lid <= sw->lft_top; lid++)
 		if (sw->lft[lid] == n)
 			WRITE_ONCE(sw->lft[lid], SOFTIB_SW_NO_PORT);
+	for (lid = 0; lid < SOFTIB_SW_MFT_CAP; lid++)
+		WRITE_ONCE(sw->mft[lid][n / 16], sw->mft[lid][n / 16] & ~BIT(n % 16));
 	sw->state_change = true;
 	spin_unlock(&softib_sw_lock);
 	port->sw_port = 0;
@@ -153,6 +157,54 @@ void softib_switch_program(struct softib_port *port, u32 old, u32 lid)
 		softib_switch_lft_set(old, SOFTIB_SW_NO_PORT);
 	softib_switch_lft_set(lid, port->sw_port);
 	spin_unlock(&softib_sw_lock);
+}
+
+/**
+ * softib_switch_mft_write - the embedded SM sets a group's spanning tree
+ * @mlid: the group's multicast LID
+ * @row: the switch ports it goes out of, SOFTIB_SW_MFT_POSITIONS masks
+ *	of 16 ports (bit i of mask p is port 16 * p + i)
+ */
+void softib_switch_mft_write(u32 mlid, const u16 *row)
+{
+	u16 *mft = softib_sw.mft[mlid - SOFTIB_FIRST_MLID];
+	int pos;
+
+	spin_lock(&softib_sw_lock);
+	for (pos = 0; pos < SOFTIB_SW_MFT_POSITIONS; pos++)
+		WRITE_ONCE(mft[pos], row[pos]);
+	if (mlid > softib_sw.mft_top)
+		softib_sw.mft_top = mlid;
+	spin_unlock(&softib_sw_lock);
+}
+
+/**
+ * softib_switch_mcast_next - the next port a multicast packet goes to
+ * @from: the sending port
+ * @mlid: the packet's DLID, a multicast LID
+ * @n: the switch port to search from, 0 to start; advanced past the result
+ *
+ * Walks the MFT row of @mlid: the port the packet came in by, the
+ * management port and links that are down are skipped.
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the next receiving port, or NULL when the row is done.
+ */
+struct softib_port *softib_switch_mcast_next(struct softib_port *from,
+					     u32 mlid, u32 *n)
+{
+	const u16 *mft = softib_sw.mft[mlid - SOFTIB_FIRST_MLID];
+	struct softib_port *dport;
+
+	while (++*n <= SOFTIB_SW_PORTS) {
+		if (!(READ_ONCE(mft[*n / 16]) & BIT(*n % 16)) ||
+		    *n == READ_ONCE(from->sw_port))
+			continue;
+		dport = softib_switch_peer(*n);
+		if (dport)
+			return dport;
+	}
+	return NULL;
 }
 
 /**

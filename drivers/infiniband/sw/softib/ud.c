@@ -7,8 +7,8 @@
  * ndo_start_xmit).  Both only queue the QP's send work; the work runs in
  * process context and, per WQE: copies the payload into the QP's bounce
  * buffer under s_lock, drops s_lock, routes the packet (unicast by DLID,
- * multicast by MLID to the full members and non-members of the SA group,
- * LID 1 QP1 to the SA, QP0's SMPs through smp.c), then retakes s_lock
+ * multicast by the switch's MFT and to the sender's own port, LID 1 QP1
+ * to the SA, QP0's SMPs through smp.c), then retakes s_lock
  * and completes the WQE.  No sender lock is held while a receiver's
  * r_lock is taken.
  *
@@ -214,26 +214,16 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	rcu_read_unlock();
 }
 
-/**
- * struct softib_ud_fan - a multicast packet on its way to the group's ports
- * @v: visits the ports (softib_mc_visit_receivers())
- * @tx: the packet
- * @sqp: the sending QP, which does not get its own packet
- */
-struct softib_ud_fan {
-	struct softib_mc_visitor v;
-	struct softib_tx *tx;
-	struct rvt_qp *sqp;
-};
-
 /* Deliver to every QP of @dport attached to the group, but the sender. */
 static void softib_ud_fanout(struct softib_port *dport, struct softib_tx *tx,
-			     union ib_gid *mgid, struct rvt_qp *sqp)
+			     struct rvt_qp *sqp)
 {
 	struct rvt_mcast_qp *p;
 	struct rvt_mcast *mc;
 
-	mc = rvt_mcast_find(&dport->rvp, mgid, tx->dlid);
+	if (READ_ONCE(dport->state) != IB_PORT_ACTIVE)
+		return;
+	mc = rvt_mcast_find(&dport->rvp, &tx->pkt.grh.dgid, tx->dlid);
 	if (!mc)
 		return;
 	list_for_each_entry_rcu(p, &mc->qp_list, list)
@@ -244,41 +234,45 @@ static void softib_ud_fanout(struct softib_port *dport, struct softib_tx *tx,
 		wake_up(&mc->wait);
 }
 
-/* One member port of the group, from softib_mc_visit_receivers() */
-static void softib_ud_mc_port(struct softib_mc_visitor *v,
-			      const union ib_gid *mgid, u32 lid)
+/*
+ * A multicast packet needs a GRH to be matched to the QPs attached to its
+ * MGID; one sent without gets the MGID the SA gave its MLID.
+ */
+static bool softib_ud_mc_grh(struct softib_tx *tx)
 {
-	struct softib_ud_fan *fan = container_of(v, struct softib_ud_fan, v);
-	struct softib_tx *tx = fan->tx;
-	struct softib_port *dport = softib_fabric_port(lid);
+	struct ib_grh *grh = &tx->pkt.grh;
 
-	tx->pkt.grh.dgid = *mgid;
-	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
-		softib_ud_fanout(dport, tx, &tx->pkt.grh.dgid, fan->sqp);
+	if (tx->pkt.has_grh)
+		return true;
+	if (!softib_mc_mgid(tx->dlid, &grh->dgid))
+		return false;
+	tx->pkt.has_grh = true;
+	grh->version_tclass_flow = cpu_to_be32(6 << 28);
+	grh->paylen = cpu_to_be16(tx->pkt.len);
+	grh->next_hdr = SOFTIB_GRH_NEXT_HDR;
+	grh->hop_limit = 1;
+	return true;
 }
 
-/* Deliver to every port that receives the group, however many there are. */
+/*
+ * The sender's HCA loops the packet back to its own port's attached QPs;
+ * the switch sends it out of the ports its MFT row lists.
+ */
 static void softib_ud_multicast(struct softib_tx *tx, struct rvt_qp *sqp)
 {
-	struct softib_ud_fan fan = {
-		.v.port = softib_ud_mc_port,
-		.tx = tx,
-		.sqp = sqp,
-	};
-	int err;
+	struct softib_port *dport;
+	u32 n = 0;
 
-	if (!tx->pkt.has_grh) {
-		tx->pkt.has_grh = true;
-		tx->pkt.grh.version_tclass_flow = cpu_to_be32(6 << 28);
-		tx->pkt.grh.paylen = cpu_to_be16(tx->pkt.len);
-		tx->pkt.grh.next_hdr = SOFTIB_GRH_NEXT_HDR;
-		tx->pkt.grh.hop_limit = 1;
-	}
 	rcu_read_lock();
-	err = softib_mc_visit_receivers(tx->dlid, &fan.v);
-	rcu_read_unlock();
-	if (err)
+	if (!softib_ud_mc_grh(tx)) {
+		rcu_read_unlock();
 		atomic64_inc(&tx->port->stats.tx_drops);
+		return;
+	}
+	softib_ud_fanout(tx->port, tx, sqp);
+	while ((dport = softib_switch_mcast_next(tx->port, tx->dlid, &n)))
+		softib_ud_fanout(dport, tx, sqp);
+	rcu_read_unlock();
 }
 
 static bool softib_ud_lost(struct rvt_qp *sqp)

@@ -12,6 +12,11 @@
  *   ud_mcast join UMAD_DEV PORT_GID JOIN_STATE
  *	only join the port of UMAD_DEV (whose GID is PORT_GID) to the group
  *	and stay a member when exiting
+ *   ud_mcast mft UMAD_DEV MLID SWITCH_PORT get|0|1
+ *	as an SM would, read whether SWITCH_PORT is in the switch's
+ *	multicast forwarding table row of MLID, or take it out (0) or put
+ *	it in (1), by LID-routed SubnGet/SubnSet(MulticastForwardingTable)
+ *	to the switch at LID 1; print "in=0" or "in=1" as read back
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
  * first join.  Port 1 of IBDEV is used.
@@ -98,6 +103,61 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	}
 	close(fd);
 	return rec[36] << 8 | rec[37];
+}
+
+/* A LID-routed SMP to LID 1; the reply's data goes back in @data. */
+static void smp(int fd, uint32_t agent, uint8_t method, uint16_t attr,
+		uint32_t mod, uint8_t *data)
+{
+	uint8_t b[sizeof(struct ib_user_mad_hdr) + MAD_SIZE] = { 0 };
+	struct ib_user_mad_hdr *h = (void *)b;
+	uint8_t *mad = b + sizeof(*h);
+
+	h->id = agent;
+	h->timeout_ms = 1000;
+	h->retries = 3;
+	h->lid = htons(1);
+	memcpy(mad, (uint8_t[]){ 1, 1, 1, method }, 4);
+	mad[15] = method;
+	mad[16] = attr >> 8;
+	mad[17] = attr;
+	mod = htonl(mod);
+	memcpy(mad + 20, &mod, 4);
+	memcpy(mad + 64, data, 64);
+	if (write(fd, b, sizeof(b)) != sizeof(b) ||
+	    read(fd, b, sizeof(b)) < (int)sizeof(*h) || h->status ||
+	    mad[4] || mad[5]) {
+		fprintf(stderr, "SMP 0x%x of 0x%x failed: umad %d, MAD 0x%02x%02x\n",
+			method, attr, h->status, mad[4], mad[5]);
+		exit(2);
+	}
+	memcpy(data, mad + 64, 64);
+}
+
+static int do_mft(const char *umad, int mlid, int port, const char *op)
+{
+	struct ib_user_mad_reg_req reg = {
+		.qpn = 0, .mgmt_class = 1, .mgmt_class_version = 1,
+	};
+	uint32_t mod = (port / 16) << 28 | (mlid - 0xc000) / 32;
+	uint16_t mask, bit = 1 << (port % 16);
+	uint8_t data[64] = { 0 }, *m = data + (mlid % 32) * 2;
+	int fd = open(umad, O_RDWR);
+
+	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
+	    ioctl(fd, IB_USER_MAD_REGISTER_AGENT, &reg))
+		die(umad);
+	smp(fd, reg.id, 0x01, 0x1b, mod, data);
+	if (strcmp(op, "get")) {
+		mask = m[0] << 8 | m[1];
+		mask = atoi(op) ? mask | bit : mask & ~bit;
+		m[0] = mask >> 8;
+		m[1] = mask;
+		smp(fd, reg.id, 0x02, 0x1b, mod, data);
+	}
+	printf("in=%d\n", !!((m[0] << 8 | m[1]) & bit));
+	close(fd);
+	return 0;
 }
 
 static void setup(struct ctx *c, const char *name)
@@ -246,8 +306,13 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "join"))
 		return do_join(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "mft"))
+		return do_mft(argv[2], strtol(argv[3], NULL, 0), atoi(argv[4]),
+			      argv[5]);
 	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS\n"
 		"       %s send IBDEV UMAD COUNT\n"
-		"       %s join UMAD PORT_GID JS\n", argv[0], argv[0], argv[0]);
+		"       %s join UMAD PORT_GID JS\n"
+		"       %s mft UMAD MLID SWITCH_PORT get|0|1\n",
+		argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
