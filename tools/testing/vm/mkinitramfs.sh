@@ -33,14 +33,15 @@ BINS=(
 	/usr/sbin/smpquery /usr/sbin/smpdump /usr/sbin/saquery /usr/sbin/sminfo
 	/usr/sbin/ibstat /usr/sbin/ibaddr /usr/sbin/ibportstate
 	/usr/sbin/ibnetdiscover /usr/sbin/ibroute /usr/sbin/iblinkinfo
-	/usr/sbin/ibtracert /usr/sbin/perfquery
+	/usr/sbin/ibtracert /usr/sbin/perfquery /usr/sbin/opensm
 )
 # Stock modules (with their dependencies) the tests may load.
 MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth)
 # Packages whose files end up in the image: their versions key the cache.
 PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
       coreutils util-linux libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils
-      rdmacm-utils infiniband-diags libibmad5 libibumad3 libibnetdisc5 libc6)
+      rdmacm-utils infiniband-diags libibmad5 libibumad3 libibnetdisc5 opensm
+      libopensm9 libosmcomp5 libosmvendor5 libgcc-s1 libc6)
 
 if [ "$modroot" = / ]; then
 	PKGS+=("linux-image-$kver")
@@ -92,6 +93,8 @@ copy_with_libs() {
 }
 
 copy_with_libs "${BINS[@]}"
+# glibc dlopen()s libgcc_s for pthread_cancel(), which OpenSM calls.
+copy_file /usr/lib/x86_64-linux-gnu/libgcc_s.so.1
 for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -sf kmod "$root/usr/bin/$tool"
 done

@@ -6,7 +6,9 @@
  * attributes: "ID NPORTS [OFFLOADS]" to /sys/bus/softib/new_device (the
  * IPoIB offloads of offload.c: "none" or a comma list of csum and tso;
  * both when left out; shown in the bus device's offloads attribute) and
- * "ID" to /sys/bus/softib/del_device.  Each ID gets a bus device softib<ID>
+ * "ID" to /sys/bus/softib/del_device.  /sys/bus/softib/embedded_sm (1,
+ * the default, or 0) chooses who runs the subnet (fabric.c), and may be
+ * written only while no device exists.  Each ID gets a bus device softib<ID>
  * (struct softib_bus_dev) with the InfiniBand device softib<ID> under it.
  * softib_bus_lock serialises changes to and walks of the device list; a
  * device is fully registered before it is listed.  Deletion marks the
@@ -172,9 +174,38 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 }
 static BUS_ATTR_WO(del_device);
 
+static ssize_t embedded_sm_show(const struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", softib_sm_embedded());
+}
+
+/* "0" or "1", only while there is no device (a dying one counts) */
+static ssize_t embedded_sm_store(const struct bus_type *bus, const char *buf,
+				 size_t count)
+{
+	unsigned int on;
+	char extra;
+	int err = 0;
+
+	if (!softib_may_control())
+		return -EPERM;
+	if (!softib_input_clean(buf, count) ||
+	    sscanf(buf, "%u %c", &on, &extra) != 1 || on > 1)
+		return -EINVAL;
+	mutex_lock(&softib_bus_lock);
+	if (!list_empty(&softib_bus_devs))
+		err = -EBUSY;
+	else if (on != softib_sm_embedded())
+		softib_fabric_set_sm(on);
+	mutex_unlock(&softib_bus_lock);
+	return err ?: count;
+}
+static BUS_ATTR_RW(embedded_sm);
+
 static struct attribute *softib_bus_attrs[] = {
 	&bus_attr_new_device.attr,
 	&bus_attr_del_device.attr,
+	&bus_attr_embedded_sm.attr,
 	NULL
 };
 

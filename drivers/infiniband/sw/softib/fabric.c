@@ -2,9 +2,14 @@
 /*
  * The virtual subnet shared by every softib port.
  *
- * LID 1 belongs to the subnet manager / SA, which is not a port; ports get
- * the lowest free unicast LID from 2 up when their device is created and
- * keep it until the device is deleted, unless an SM gives them another
+ * Who runs the subnet is chosen while no device exists (the bus's
+ * embedded_sm attribute).  By default the embedded SM does: LID 1 belongs
+ * to it and its SA, which are not a port; ports get the lowest free
+ * unicast LID from 2 up when their device is created and go ACTIVE at
+ * once.  Under an external SM (OpenSM on one of the ports, through
+ * ib_umad) ports are created with no LID, INIT, and wait for the SM to
+ * give them a LID and move them to ACTIVE.  Either way a port keeps its
+ * LID until the device is deleted, unless an SM gives it another
  * (softib_fabric_move()).  Each port is cabled to the switch
  * (switch.c), whose LFT carries packets to it.  The LID -> port map, an
  * xarray read under RCU, is the embedded SM's record of who has which
@@ -26,6 +31,23 @@
 static DEFINE_XARRAY_ALLOC(softib_lids);
 static DEFINE_IDA(softib_mlids);
 
+/* changed only while no softib device exists, under the bus lock */
+bool softib_embedded_sm = true;
+
+/**
+ * softib_fabric_set_sm - choose who runs the subnet
+ * @embedded: the embedded SM/SA, or an SM on one of the ports
+ *
+ * The switch forgets what the last SM programmed.
+ *
+ * Context: no softib device exists.
+ */
+void softib_fabric_set_sm(bool embedded)
+{
+	WRITE_ONCE(softib_embedded_sm, embedded);
+	softib_switch_reset(embedded);
+}
+
 /**
  * softib_fabric_add - give a port a LID and make it reachable
  * @port: the port, with its GUID set
@@ -36,8 +58,11 @@ int softib_fabric_add(struct softib_port *port)
 {
 	struct xa_limit range = XA_LIMIT(SOFTIB_FIRST_LID, SOFTIB_LAST_LID);
 	u32 lid;
-	int ret = xa_alloc(&softib_lids, &lid, port, range, GFP_KERNEL);
+	int ret;
 
+	if (!softib_sm_embedded())
+		return softib_switch_cable(port);
+	ret = xa_alloc(&softib_lids, &lid, port, range, GFP_KERNEL);
 	if (ret)
 		return ret;
 	/* port->lid stays 0 ("none") unless the LID is really ours */
@@ -81,12 +106,13 @@ int softib_fabric_move(struct softib_port *port, u32 lid)
 	u32 old = port->lid;
 	int ret;
 
-	if (lid < SOFTIB_FIRST_LID || lid > SOFTIB_LAST_LID)
+	if (!softib_lid_unicast(lid))
 		return -EINVAL;
 	ret = xa_err(xa_store(&softib_lids, lid, port, GFP_KERNEL));
 	if (ret)
 		return ret;
-	xa_cmpxchg(&softib_lids, old, port, NULL, 0);
+	if (old)
+		xa_cmpxchg(&softib_lids, old, port, NULL, 0);
 	WRITE_ONCE(port->lid, lid);
 	softib_switch_program(port, old, lid);
 	return 0;
@@ -101,9 +127,7 @@ int softib_fabric_move(struct softib_port *port, u32 lid)
  */
 struct softib_port *softib_fabric_port(u32 lid)
 {
-	bool unicast = lid >= SOFTIB_FIRST_LID && lid <= SOFTIB_LAST_LID;
-
-	return unicast ? xa_load(&softib_lids, lid) : NULL;
+	return softib_lid_unicast(lid) ? xa_load(&softib_lids, lid) : NULL;
 }
 
 /**

@@ -73,10 +73,13 @@ void softib_port_raise(struct softib_port *port, u32 events)
 			softib_port_event(port, order[i]);
 }
 
-/* The state a port reaches once its link trains: the embedded SM's ACTIVE */
+/*
+ * The state a port reaches once its link trains: INIT, where an SM finds
+ * it, or ACTIVE at once when the SM is the embedded one.
+ */
 static enum ib_port_state softib_port_trained(void)
 {
-	return IB_PORT_ACTIVE;
+	return softib_sm_embedded() ? IB_PORT_ACTIVE : IB_PORT_INIT;
 }
 
 /* Move @port to @state, port_lock held; returns the events it raises. */
@@ -181,7 +184,7 @@ void softib_port_init(struct softib_dev *sdev, struct softib_port *port,
 	spin_lock_init(&rvp->lock);
 	rvp->mcast_tree = RB_ROOT;
 	rvp->gid_prefix = cpu_to_be64(SOFTIB_GID_PREFIX);
-	rvp->sm_lid = SOFTIB_SM_LID;
+	rvp->sm_lid = softib_sm_embedded() ? SOFTIB_SM_LID : 0;
 	rvp->subnet_timeout = 18;
 	rvp->port_cap_flags = IB_PORT_CM_SUP | IB_PORT_SYS_IMAGE_GUID_SUP |
 			      IB_PORT_CLIENT_REG_SUP |

@@ -171,11 +171,12 @@ static u8 softib_sma_enable(u8 want, u8 have, u8 supported, u8 all)
 	return want == all ? supported : want;
 }
 
-/* LID 1 is the embedded SM's, and no port's */
+/* Under the embedded SM, LID 1 is the SM's and no port's. */
 static bool softib_sma_lid_ok(u16 lid, bool sm)
 {
-	return lid >= (sm ? SOFTIB_SM_LID : SOFTIB_FIRST_LID) &&
-	       lid <= SOFTIB_LAST_LID;
+	if (!sm && lid == SOFTIB_SM_LID && softib_sm_embedded())
+		return false;
+	return softib_lid_unicast(lid);
 }
 
 /**

@@ -30,8 +30,8 @@
 #define SOFTIB_MAX_PORTS	4
 #define SOFTIB_NPKEYS		16
 #define SOFTIB_DEFAULT_PKEY	0xffff
-#define SOFTIB_SM_LID		1
-#define SOFTIB_FIRST_LID	2
+#define SOFTIB_SM_LID		1	/* the embedded SM's */
+#define SOFTIB_FIRST_LID	2	/* the first the embedded SM gives out */
 #define SOFTIB_LAST_LID		0xbfff
 #define SOFTIB_FIRST_MLID	0xc000
 #define SOFTIB_LAST_MLID	0xfffe
@@ -511,6 +511,7 @@ void softib_smp_send(struct softib_port *port, const struct softib_pkt *pkt,
 /* switch.c, switch_sma.c */
 int softib_switch_init(void);
 void softib_switch_exit(void);
+void softib_switch_reset(bool embedded);
 int softib_switch_cable(struct softib_port *port);
 void softib_switch_uncable(struct softib_port *port);
 void softib_switch_program(struct softib_port *port, u32 old, u32 lid);
@@ -519,6 +520,7 @@ struct softib_port *softib_switch_mcast_next(struct softib_port *from,
 					     u32 mlid, u32 *n);
 struct softib_port *softib_switch_peer(u32 n);
 struct softib_port *softib_switch_route(struct softib_port *from, u32 dlid);
+struct softib_port *softib_switch_forward(struct softib_port *from, u32 dlid);
 bool softib_switch_is_lid(u32 lid);
 bool softib_switch_sma(struct ib_smp *smp, u8 in_port);
 
@@ -534,6 +536,21 @@ u32 softib_lso_segment(const struct softib_lso *lso, const u8 *payload,
 		       u32 i, u8 *out);
 
 /* fabric.c */
+extern bool softib_embedded_sm;
+
+/* Does the embedded SM run the subnet, or an SM on one of its ports? */
+static inline bool softib_sm_embedded(void)
+{
+	return READ_ONCE(softib_embedded_sm);
+}
+
+/* A unicast LID (IBA 4.1.3), whoever handed it out */
+static inline bool softib_lid_unicast(u32 lid)
+{
+	return lid >= 1 && lid <= SOFTIB_LAST_LID;
+}
+
+void softib_fabric_set_sm(bool embedded);
 int softib_fabric_add(struct softib_port *port);
 void softib_fabric_del(struct softib_port *port);
 int softib_fabric_move(struct softib_port *port, u32 lid);

@@ -204,7 +204,7 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	struct rvt_qp *rqp = NULL;
 
 	rcu_read_lock();
-	dport = softib_switch_route(tx->port, tx->dlid);
+	dport = softib_switch_forward(tx->port, tx->dlid);
 	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
 		rqp = softib_fabric_qp(dport, tx->dqpn);
 	if (rqp)
@@ -244,7 +244,7 @@ static bool softib_ud_mc_grh(struct softib_tx *tx)
 
 	if (tx->pkt.has_grh)
 		return true;
-	if (!softib_mc_mgid(tx->dlid, &grh->dgid))
+	if (!softib_sm_embedded() || !softib_mc_mgid(tx->dlid, &grh->dgid))
 		return false;
 	tx->pkt.has_grh = true;
 	grh->version_tclass_flow = cpu_to_be32(6 << 28);
@@ -301,7 +301,8 @@ static void softib_ud_route(struct rvt_qp *sqp, struct softib_tx *tx)
 		atomic64_inc(&port->stats.bad_csum);
 	if (tx->dlid >= SOFTIB_FIRST_MLID && tx->dlid <= SOFTIB_LAST_MLID)
 		softib_ud_multicast(tx, sqp);
-	else if (tx->dlid == SOFTIB_SM_LID && tx->dqpn == 1)
+	else if (tx->dlid == SOFTIB_SM_LID && tx->dqpn == 1 &&
+		 softib_sm_embedded())
 		softib_sa_receive(port, tx->pkt.data, tx->pkt.len,
 				  tx->pkt.pkey);
 	else

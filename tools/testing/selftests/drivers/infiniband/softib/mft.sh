@@ -24,7 +24,7 @@ sw_port_of() {	# sw_port_of IBDEV: the switch port its port 1 is cabled to
 }
 
 mft_is() {	# mft_is PORT 0|1: is switch PORT out of (0) or in (1) $MLID's row?
-	[ "$(./ud_mcast mft "$U43" "$MLID" "$1" get)" = "in=$2" ]
+	[ "$(./ud_mcast mft "$U43" 1 "$MLID" "$1" get)" = "in=$2" ]
 }
 
 start_recv() {	# start_recv IBDEV UMAD OUT TIMEOUT_MS
@@ -46,7 +46,7 @@ setup() {
 }
 
 cut_off() {
-	[ "$(./ud_mcast mft "$U43" "$MLID" "$K41" 0)" = in=0 ] &&
+	[ "$(./ud_mcast mft "$U43" 1 "$MLID" "$K41" 0)" = in=0 ] &&
 		./ud_mcast send softib43 "$U43" 20 | sed 's/^/# sender: /'
 	wait "$P42"
 	wait "$P41"

@@ -61,14 +61,64 @@ port_stat() {
 	sed -n "s/^dev=softib$1 port=$2 .* $3=\([0-9]*\).*/\1/p" $SOFTIB_DBG/ports
 }
 
-# On exit: namespaces first (their interfaces come home), then devices.
+# On exit: OpenSM, namespaces (their interfaces come home), devices,
+# and then the embedded SM is back for the next test.
 softib_cleanup() {
 	local id
+	osm_stop
 	vm_cleanup
 	for id in "${SOFTIB_IDS[@]}"; do
 		[ -e "$SOFTIB_BUS/devices/softib$id" ] && softib_del "$id"
 	done
 	SOFTIB_IDS=()
+	if [ -n "$OSM_MODE" ]; then
+		echo 1 > $SOFTIB_BUS/embedded_sm
+		OSM_MODE=
+	fi
+}
+
+# OpenSM as the subnet manager (embedded_sm 0), as on real hardware.
+OSM_MODE=
+OSM_PID=
+OSM_LOG=/tmp/opensm.log
+
+# osm_mode: leave the subnet to an external SM; no device may exist.
+osm_mode() {
+	echo 0 > $SOFTIB_BUS/embedded_sm && OSM_MODE=1
+}
+
+# port_guid ID PORT: the GUID of a port, 0x and 16 hex digits
+port_guid() {
+	local node
+	node=$(tr -d : < "/sys/class/infiniband/softib$1/node_guid") || return 1
+	printf '0x%016x\n' $((0x$node | $2))
+}
+
+# osm_start ID: OpenSM on port 1 of softib<ID>, logging to $OSM_LOG
+osm_start() {
+	local guid
+	guid=$(port_guid "$1" 1) || return 1
+	mkdir -p /var/cache/opensm /var/log /etc/opensm
+	opensm -g "$guid" -f "$OSM_LOG" > /tmp/opensm.out 2>&1 &
+	OSM_PID=$!
+}
+
+osm_stop() {
+	[ -n "$OSM_PID" ] || return 0
+	kill "$OSM_PID" 2>/dev/null
+	wait "$OSM_PID" 2>/dev/null
+	OSM_PID=
+}
+
+# osm_errors: OpenSM's error lines, as TAP comments
+osm_errors() {
+	grep -h " ERR \|Error" "$OSM_LOG" /tmp/opensm.out 2>/dev/null |
+		head -n 40 | sed 's/^/# opensm: /'
+}
+
+# port_is ID PORT STATE: the port's state is STATE (INIT, ACTIVE, ...)
+port_is() {
+	grep -q ": $3\$" "/sys/class/infiniband/softib$1/ports/$2/state"
 }
 trap softib_cleanup EXIT
 

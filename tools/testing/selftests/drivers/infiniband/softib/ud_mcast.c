@@ -12,11 +12,11 @@
  *   ud_mcast join UMAD_DEV PORT_GID JOIN_STATE
  *	only join the port of UMAD_DEV (whose GID is PORT_GID) to the group
  *	and stay a member when exiting
- *   ud_mcast mft UMAD_DEV MLID SWITCH_PORT get|0|1
+ *   ud_mcast mft UMAD_DEV SWITCH_LID MLID SWITCH_PORT get|0|1
  *	as an SM would, read whether SWITCH_PORT is in the switch's
  *	multicast forwarding table row of MLID, or take it out (0) or put
  *	it in (1), by LID-routed SubnGet/SubnSet(MulticastForwardingTable)
- *	to the switch at LID 1; print "in=0" or "in=1" as read back
+ *	to the switch at SWITCH_LID; print "in=0" or "in=1" as read back
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
  * first join.  Port 1 of IBDEV is used.
@@ -105,9 +105,9 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	return rec[36] << 8 | rec[37];
 }
 
-/* A LID-routed SMP to LID 1; the reply's data goes back in @data. */
-static void smp(int fd, uint32_t agent, uint8_t method, uint16_t attr,
-		uint32_t mod, uint8_t *data)
+/* A LID-routed SMP to @lid; the reply's data goes back in @data. */
+static void smp(int fd, uint32_t agent, uint16_t lid, uint8_t method,
+		uint16_t attr, uint32_t mod, uint8_t *data)
 {
 	uint8_t b[sizeof(struct ib_user_mad_hdr) + MAD_SIZE] = { 0 };
 	struct ib_user_mad_hdr *h = (void *)b;
@@ -116,7 +116,7 @@ static void smp(int fd, uint32_t agent, uint8_t method, uint16_t attr,
 	h->id = agent;
 	h->timeout_ms = 1000;
 	h->retries = 3;
-	h->lid = htons(1);
+	h->lid = htons(lid);
 	memcpy(mad, (uint8_t[]){ 1, 1, 1, method }, 4);
 	mad[15] = method;
 	mad[16] = attr >> 8;
@@ -134,7 +134,8 @@ static void smp(int fd, uint32_t agent, uint8_t method, uint16_t attr,
 	memcpy(data, mad + 64, 64);
 }
 
-static int do_mft(const char *umad, int mlid, int port, const char *op)
+static int do_mft(const char *umad, int lid, int mlid, int port,
+		  const char *op)
 {
 	struct ib_user_mad_reg_req reg = {
 		.qpn = 0, .mgmt_class = 1, .mgmt_class_version = 1,
@@ -147,13 +148,13 @@ static int do_mft(const char *umad, int mlid, int port, const char *op)
 	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
 	    ioctl(fd, IB_USER_MAD_REGISTER_AGENT, &reg))
 		die(umad);
-	smp(fd, reg.id, 0x01, 0x1b, mod, data);
+	smp(fd, reg.id, lid, 0x01, 0x1b, mod, data);
 	if (strcmp(op, "get")) {
 		mask = m[0] << 8 | m[1];
 		mask = atoi(op) ? mask | bit : mask & ~bit;
 		m[0] = mask >> 8;
 		m[1] = mask;
-		smp(fd, reg.id, 0x02, 0x1b, mod, data);
+		smp(fd, reg.id, lid, 0x02, 0x1b, mod, data);
 	}
 	printf("in=%d\n", !!((m[0] << 8 | m[1]) & bit));
 	close(fd);
@@ -306,13 +307,13 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "join"))
 		return do_join(argv[2], argv[3], atoi(argv[4]));
-	if (argc == 6 && !strcmp(argv[1], "mft"))
-		return do_mft(argv[2], strtol(argv[3], NULL, 0), atoi(argv[4]),
-			      argv[5]);
+	if (argc == 7 && !strcmp(argv[1], "mft"))
+		return do_mft(argv[2], strtol(argv[3], NULL, 0),
+			      strtol(argv[4], NULL, 0), atoi(argv[5]), argv[6]);
 	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS\n"
 		"       %s send IBDEV UMAD COUNT\n"
 		"       %s join UMAD PORT_GID JS\n"
-		"       %s mft UMAD MLID SWITCH_PORT get|0|1\n",
+		"       %s mft UMAD SWITCH_LID MLID SWITCH_PORT get|0|1\n",
 		argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
