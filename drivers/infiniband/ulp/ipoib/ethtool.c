@@ -18,6 +18,7 @@ static const char ipoib_stat_names[][ETH_GSTRING_LEN] = {
 	"path_queries", "path_failures", "mcast_joins", "mcast_join_failures",
 	"mcast_sendonly_joins", "mcast_leaves", "umcast_ignored_groups",
 	"tx_queue_stops", "rx_alloc_failures", "qp_recoveries", "tx_timeouts",
+	"mcast_rejoins",
 };
 
 #define IPOIB_NETDEV_STATS	(ARRAY_SIZE(ipoib_stat_names) - IPOIB_CNT_MAX)

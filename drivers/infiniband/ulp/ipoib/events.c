@@ -4,13 +4,21 @@
  *
  * The core may call the event handler in atomic context, so it only marks
  * the event on every interface of the port and queues that interface's
- * event work. The work restarts the IB side of an administratively up
- * interface: leave all groups, reset the QP, forget paths, re-read LID, GID
- * and P_Key index, start again. A port that is not ACTIVE keeps the carrier
- * off until PORT_ACTIVE arrives; a missing P_Key keeps the QP down until a
- * P_Key change brings it back. A new port GID is copied into the hardware
- * address when RTNL is free (else at the next GC tick), since rdma_cm
- * resolves GIDs from it.
+ * event work. What the work does depends on the events, as upstream's
+ * flush levels do, so that the carrier changes only when the link does:
+ *  - PORT_ERR, PORT_ACTIVE, PKEY_CHANGE restart the IB side of an
+ *    administratively up interface: leave all groups, reset the QP, forget
+ *    paths, re-read LID, GID and P_Key index, start again. A port that is
+ *    not ACTIVE keeps the carrier off until PORT_ACTIVE arrives; a missing
+ *    P_Key keeps the QP down until a P_Key change brings it back.
+ *  - CLIENT_REREGISTER, LID_CHANGE, SM_CHANGE, GID_CHANGE leave the QP,
+ *    the groups and the carrier alone: the port is re-read and every path
+ *    is queried again when next used, its old handle in use meanwhile.
+ *    The groups a new SA may have lost come back through ib_sa, which
+ *    fails every membership with -ENETRESET on a reregister or a LID
+ *    change: the multicast task joins each again, carrier kept.
+ * A new port GID is copied into the hardware address when RTNL is free
+ * (else at the next GC tick), since rdma_cm resolves GIDs from it.
  *
  * A QP fails on its own, without a port event: a send completes in error
  * (the device moved the QP to the error state, after which it flushes
@@ -89,6 +97,32 @@ static void ipoib_event_sync_addr(struct ipoib_dev *priv)
 	rtnl_unlock();
 }
 
+/* Events after which the link, or the P_Key the QP uses, may be gone */
+#define IPOIB_RESTART_EVENTS	(BIT(IB_EVENT_PORT_ERR) |		\
+				 BIT(IB_EVENT_PORT_ACTIVE) |		\
+				 BIT(IB_EVENT_PKEY_CHANGE))
+
+/*
+ * The port stayed up: re-read it and refresh the paths.  A port found not
+ * ACTIVE, or without our P_Key, after all gets the full restart.
+ */
+static void ipoib_event_light(struct ipoib_dev *priv)
+{
+	int ret;
+
+	/* the multicast task reads the GID for its joins */
+	mutex_lock(&priv->mcast_mutex);
+	ret = ipoib_query_port(priv);
+	mutex_unlock(&priv->mcast_mutex);
+	if (ret || !test_bit(IPOIB_FLAG_RUNNING, &priv->flags) ||
+	    !test_bit(IPOIB_FLAG_PORT_ACTIVE, &priv->flags)) {
+		ipoib_ib_down(priv);
+		ipoib_ib_up(priv);
+		return;
+	}
+	ipoib_path_invalidate(priv);
+}
+
 /**
  * ipoib_event_work - apply pending port events to one interface
  * @work: ipoib_dev.event_work
@@ -101,11 +135,13 @@ void ipoib_event_work(struct work_struct *work)
 
 	netdev_dbg(priv->ndev, "port events 0x%lx\n", events);
 	mutex_lock(&priv->state_mutex);
-	if (test_bit(IPOIB_FLAG_ADMIN_UP, &priv->flags)) {
+	if (!test_bit(IPOIB_FLAG_ADMIN_UP, &priv->flags)) {
+		ipoib_query_port(priv);
+	} else if (events & IPOIB_RESTART_EVENTS) {
 		ipoib_ib_down(priv);
 		ipoib_ib_up(priv);
 	} else {
-		ipoib_query_port(priv);
+		ipoib_event_light(priv);
 	}
 	mutex_unlock(&priv->state_mutex);
 	ipoib_event_sync_addr(priv);

@@ -293,6 +293,7 @@ struct ipoib_queues {
  * @IPOIB_CNT_RX_ALLOC_FAILURES: receive buffers that could not be refilled
  * @IPOIB_CNT_QP_RECOVERIES: times the QP was restarted after a failure
  * @IPOIB_CNT_TX_TIMEOUTS: transmit watchdog timeouts (a stuck send queue)
+ * @IPOIB_CNT_MC_REJOINS: held groups joined again after the SA reset them
  * @IPOIB_CNT_MAX: number of counters
  */
 enum ipoib_counter {
@@ -307,6 +308,7 @@ enum ipoib_counter {
 	IPOIB_CNT_RX_ALLOC_FAILURES,
 	IPOIB_CNT_QP_RECOVERIES,
 	IPOIB_CNT_TX_TIMEOUTS,
+	IPOIB_CNT_MC_REJOINS,
 	IPOIB_CNT_MAX,
 };
 
@@ -537,6 +539,7 @@ void ipoib_recv_cq_event(struct ib_cq *cq, void *ctx);
 void ipoib_path_xmit(struct ipoib_dev *priv, struct sk_buff *skb,
 		     const u8 *daddr);
 void ipoib_path_flush(struct ipoib_dev *priv);
+void ipoib_path_invalidate(struct ipoib_dev *priv);
 void ipoib_path_gc(struct ipoib_dev *priv);
 int ipoib_path_show(struct seq_file *m, void *unused);
 

@@ -298,8 +298,11 @@ static void ipoib_mcast_free_sa(struct ipoib_dev *priv, struct ipoib_mcast *mc)
 	spin_unlock_irq(&priv->cache_lock);
 }
 
-/* Give up the membership and the attachment; the group becomes idle. */
-static void ipoib_mcast_leave(struct ipoib_dev *priv, struct ipoib_mcast *mc)
+/*
+ * Give up the membership and the attachment; the group becomes idle.  The
+ * carrier is left as it is: see ipoib_mcast_leave().
+ */
+static void ipoib_mcast_release(struct ipoib_dev *priv, struct ipoib_mcast *mc)
 {
 	struct ipoib_ah *ah;
 	bool held = mc->state == IPOIB_MC_FULL ||
@@ -320,6 +323,12 @@ static void ipoib_mcast_leave(struct ipoib_dev *priv, struct ipoib_mcast *mc)
 	ipoib_ah_put(ah);
 	if (held)
 		ipoib_count(priv, IPOIB_CNT_MC_LEAVES);
+}
+
+/* Release a group; without the broadcast group there is no link. */
+static void ipoib_mcast_leave(struct ipoib_dev *priv, struct ipoib_mcast *mc)
+{
+	ipoib_mcast_release(priv, mc);
 	if (mc == priv->bcast)
 		netif_carrier_off(priv->ndev);
 }
@@ -444,8 +453,13 @@ static void ipoib_mcast_consume_cb(struct ipoib_dev *priv,
 		ipoib_mcast_free_sa(priv, mc);
 		ipoib_mcast_backoff(priv, mc);
 	} else if (status) {
-		/* -ENETRESET and friends on a held group: rejoin from idle. */
-		ipoib_mcast_leave(priv, mc);
+		/*
+		 * -ENETRESET on a held group: the SA may have lost it (client
+		 * reregister, LID change).  Rejoin from idle; the link is not
+		 * down, so the carrier stays, broadcast group included.
+		 */
+		ipoib_mcast_release(priv, mc);
+		ipoib_count(priv, IPOIB_CNT_MC_REJOINS);
 	}
 }
 

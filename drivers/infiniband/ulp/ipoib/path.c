@@ -241,6 +241,24 @@ void ipoib_path_flush(struct ipoib_dev *priv)
 }
 
 /**
+ * ipoib_path_invalidate - have every path queried again
+ * @priv: interface
+ *
+ * After a LID, SM or GID change a path may have moved.  Each is refreshed
+ * when next used, as when it gets old; its address handle stays in use
+ * until the new answer replaces it, so traffic goes on meanwhile.
+ */
+void ipoib_path_invalidate(struct ipoib_dev *priv)
+{
+	struct ipoib_path *path;
+
+	spin_lock_irq(&priv->cache_lock);
+	list_for_each_entry(path, &priv->paths, node)
+		path->resolved_at = jiffies - IPOIB_PATH_LIFETIME - 1;
+	spin_unlock_irq(&priv->cache_lock);
+}
+
+/**
  * ipoib_path_gc - drop paths idle for two lifetimes
  * @priv: interface
  */
