@@ -308,15 +308,22 @@ b_send() {
 # GROUP, the first alone: the rest follow once MEMBER (on host A) counted
 # it. B's IPoIB keeps only 64 datagrams while it joins a group to send,
 # so a stream that does not wait for that join loses its head whenever
-# the join is slow (a loaded host). It returns once all are sent;
-# "member_stop NAME COUNT" waits for them to arrive, so checks that none
-# arrived elsewhere belong after that.
+# the join is slow (a loaded host). The first is sent again every few
+# seconds until it arrives: a subnet manager answers a join before it
+# has programmed the switches for the new member (OpenSM does), and a
+# datagram the switches do not forward yet is lost, not late. It returns
+# once all are sent; "member_stop NAME COUNT" waits for them to arrive,
+# so checks that none arrived elsewhere belong after that.
 send_from_b() {
-	local ifc=${4:-$IF_B} n0
+	local ifc=${4:-$IF_B} n0 try
 
 	n0=$(member_count "$1")
-	b_send "$ifc" "$2" 1
-	wait_until $((10 * ${VM_SLOW:-1})) member_has "$1" $((n0 + 1)) ||
-		echo "# $1 did not get the first datagram to $2" >&2
+	for try in 1 2 3 4; do
+		b_send "$ifc" "$2" 1
+		wait_until $((3 * ${VM_SLOW:-1})) member_has "$1" $((n0 + 1)) &&
+			break
+		[ $try = 4 ] &&
+			echo "# $1 did not get the first datagram to $2" >&2
+	done
 	[ "$3" -le 1 ] || b_send "$ifc" "$2" $(($3 - 1))
 }
