@@ -12,6 +12,9 @@
  *   ud_mcast join UMAD_DEV PORT_GID JOIN_STATE
  *	only join the port of UMAD_DEV (whose GID is PORT_GID) to the group
  *	and stay a member when exiting
+ *   ud_mcast cycle UMAD_DEV PORT_GID COUNT JOIN_STATE
+ *	join and leave COUNT groups ff12:401b:ffff::1:N in turn with
+ *	JOIN_STATE (8: send-only full member); print "cycles=COUNT failed=N"
  *   ud_mcast mft UMAD_DEV SWITCH_LID MLID SWITCH_PORT get|0|1
  *	as an SM would, read whether SWITCH_PORT is in the switch's
  *	multicast forwarding table row of MLID, or take it out (0) or put
@@ -19,7 +22,8 @@
  *	to the switch at SWITCH_LID; print "in=0" or "in=1" as read back
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
- * first join.  Port 1 of IBDEV is used.
+ * first join.  Port 1 of IBDEV is used.  The SA is at LID 1, or at the LID
+ * in $SA_LID (an SM's, such as OpenSM's).
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -62,10 +66,16 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* Join (method 0x02) or leave (0x15) the test group; returns the MLID. */
-static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
-		  uint8_t join_state)
+/*
+ * Join (method 0x02) or leave (0x15) group @mgid at the SA (LID 1, or
+ * $SA_LID) with Q_Key 0x1234 (or $QKEY); returns the MLID, or -1 if the
+ * SA refused or did not answer.
+ */
+static int sa_request(const char *umad, const uint8_t *mgid,
+		      const union ibv_gid *gid, uint8_t method,
+		      uint8_t join_state)
 {
+	const char *sa_lid = getenv("SA_LID"), *qk = getenv("QKEY");
 	uint8_t b[sizeof(struct ib_user_mad_hdr) + MAD_SIZE] = { 0 };
 	struct ib_user_mad_reg_req reg = {
 		.qpn = 1, .mgmt_class = 3, .mgmt_class_version = 2,
@@ -73,7 +83,7 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	struct ib_user_mad_hdr *h = (void *)b;
 	uint8_t *mad = b + sizeof(*h), *rec = mad + 56;
 	uint64_t mask = htobe64(MCM_CREATE);
-	uint32_t qkey = htonl(QKEY);
+	uint32_t qkey = htonl(qk ? strtoul(qk, NULL, 0) : QKEY);
 	int fd = open(umad, O_RDWR);
 
 	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
@@ -84,12 +94,12 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	h->retries = 3;
 	h->qpn = htonl(1);
 	h->qkey = htonl(0x80010000);
-	h->lid = htons(1);
+	h->lid = htons(sa_lid ? strtol(sa_lid, NULL, 0) : 1);
 	memcpy(mad, (uint8_t[]){ 1, 3, 2, method }, 4);
 	mad[15] = method;
 	mad[17] = 0x38;
 	memcpy(mad + 48, &mask, 8);
-	memcpy(rec, test_mgid, 16);
+	memcpy(rec, mgid, 16);
 	memcpy(rec + 16, gid->raw, 16);
 	memcpy(rec + 32, &qkey, 4);
 	rec[40] = 0xff;
@@ -98,11 +108,52 @@ static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 	if (write(fd, b, sizeof(b)) != sizeof(b) ||
 	    read(fd, b, sizeof(b)) < (int)sizeof(*h) || h->status ||
 	    mad[4] || mad[5]) {
-		fprintf(stderr, "SA request 0x%x failed\n", method);
-		exit(2);
+		fprintf(stderr, "SA request 0x%x failed: umad %d, MAD 0x%02x%02x\n",
+			method, h->status, mad[4], mad[5]);
+		close(fd);
+		return -1;
 	}
 	close(fd);
 	return rec[36] << 8 | rec[37];
+}
+
+/* The same for the test group; exits if the SA does not comply. */
+static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
+		  uint8_t join_state)
+{
+	int mlid = sa_request(umad, test_mgid, gid, method, join_state);
+
+	if (mlid < 0)
+		exit(2);
+	return mlid;
+}
+
+/*
+ * Join and leave COUNT groups, each its own MGID, one after the other:
+ * an SA must not keep a group, or its MLID, once its last member left.
+ */
+static int do_cycle(const char *umad, const char *port_gid, int count,
+		    int js)
+{
+	uint8_t mgid[16];
+	union ibv_gid gid;
+	int i, failed = 0;
+
+	if (inet_pton(AF_INET6, port_gid, gid.raw) != 1) {
+		fprintf(stderr, "bad GID %s\n", port_gid);
+		return 2;
+	}
+	memcpy(mgid, test_mgid, 16);
+	mgid[13] = 0x01;
+	for (i = 0; i < count; i++) {
+		mgid[14] = i >> 8;
+		mgid[15] = i;
+		if (sa_request(umad, mgid, &gid, 0x02, js) < 0 ||
+		    sa_request(umad, mgid, &gid, 0x15, js) < 0)
+			failed++;
+	}
+	printf("cycles=%d failed=%d\n", count, failed);
+	return failed ? 1 : 0;
 }
 
 /* A LID-routed SMP to @lid; the reply's data goes back in @data. */
@@ -307,13 +358,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "join"))
 		return do_join(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "cycle"))
+		return do_cycle(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 	if (argc == 7 && !strcmp(argv[1], "mft"))
 		return do_mft(argv[2], strtol(argv[3], NULL, 0),
 			      strtol(argv[4], NULL, 0), atoi(argv[5]), argv[6]);
 	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS\n"
 		"       %s send IBDEV UMAD COUNT\n"
 		"       %s join UMAD PORT_GID JS\n"
+		"       %s cycle UMAD PORT_GID COUNT JS\n"
 		"       %s mft UMAD SWITCH_LID MLID SWITCH_PORT get|0|1\n",
-		argv[0], argv[0], argv[0], argv[0]);
+		argv[0], argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
