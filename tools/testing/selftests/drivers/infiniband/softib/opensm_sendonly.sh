@@ -16,7 +16,7 @@ command -v saquery >/dev/null || tap_skip_all "infiniband-diags missing"
 [ -x ./ud_mcast ] || tap_skip_all "ud_mcast not built"
 CYCLES=2000
 
-groups() {	# the number of groups at OpenSM's SA
+sa_groups() {	# the number of groups at OpenSM's SA
 	saquery -C softib57 -P 1 -g 2>/dev/null | grep -c "MGID"
 }
 
@@ -28,13 +28,13 @@ setup() {
 	osm_mode && softib_new 56 1 && softib_new 57 1 &&
 		wait_for 10 umad_of softib57 1 > /dev/null &&
 		osm_start 56 && wait_for 120 port_is 57 1 ACTIVE &&
-		wait_for 30 eval '[ "$(groups)" -ge 1 ]' || return 1
+		wait_for 30 eval '[ "$(sa_groups)" -ge 1 ]' || return 1
 	U57=$(umad_of softib57 1)
 	# OpenSM gives a new group in the IPoIB range the broadcast group's
 	# Q_Key, and refuses a join that asks for another.
 	export SA_LID QKEY=0x0b1b
 	SA_LID=$(cat /sys/class/infiniband/softib57/ports/1/sm_lid)
-	G0=$(groups)
+	G0=$(sa_groups)
 	echo "# SA at LID $SA_LID, $G0 groups before"
 }
 
@@ -50,7 +50,7 @@ tap_check "softib and ib_umad load" eval 'softib_setup && load_stock ib_umad'
 tap_check "OpenSM runs two devices" setup
 tap_check "$CYCLES send-only (0x8) join/leave cycles, none refused" cycles
 tap_check "OpenSM kept no group of them" \
-	eval 'wait_for 30 eval "[ \$(groups) = $G0 ]" || ! echo "# $(groups) groups"'
+	eval 'wait_for 30 eval "[ \$(sa_groups) = $G0 ]" || ! echo "# $(sa_groups) groups"'
 tap_check "a full member still gets a group" \
 	eval './ud_mcast join "$U57" "$(gid_of)" 1 | grep -q "^mlid=0xc"'
 osm_errors

@@ -23,7 +23,8 @@
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
  * first join.  Port 1 of IBDEV is used.  The SA is at LID 1, or at the LID
- * in $SA_LID (an SM's, such as OpenSM's).
+ * in $SA_LID (an SM's, such as OpenSM's); joins ask for Q_Key 0x1234, or
+ * for $QKEY (OpenSM wants the broadcast group's in the IPoIB range).
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -117,6 +118,15 @@ static int sa_request(const char *umad, const uint8_t *mgid,
 	return rec[36] << 8 | rec[37];
 }
 
+/* A port GID as sysfs prints it; nonzero (and a message) if it is not one. */
+static int parse_gid(const char *s, union ibv_gid *gid)
+{
+	if (inet_pton(AF_INET6, s, gid->raw) == 1)
+		return 0;
+	fprintf(stderr, "bad GID %s\n", s);
+	return -1;
+}
+
 /* The same for the test group; exits if the SA does not comply. */
 static int sa_mcm(const char *umad, const union ibv_gid *gid, uint8_t method,
 		  uint8_t join_state)
@@ -139,10 +149,8 @@ static int do_cycle(const char *umad, const char *port_gid, int count,
 	union ibv_gid gid;
 	int i, failed = 0;
 
-	if (inet_pton(AF_INET6, port_gid, gid.raw) != 1) {
-		fprintf(stderr, "bad GID %s\n", port_gid);
+	if (parse_gid(port_gid, &gid))
 		return 2;
-	}
 	memcpy(mgid, test_mgid, 16);
 	mgid[13] = 0x01;
 	for (i = 0; i < count; i++) {
@@ -335,10 +343,8 @@ static int do_join(const char *umad, const char *port_gid, int js)
 {
 	union ibv_gid gid;
 
-	if (inet_pton(AF_INET6, port_gid, gid.raw) != 1) {
-		fprintf(stderr, "bad GID %s\n", port_gid);
+	if (parse_gid(port_gid, &gid))
 		return 2;
-	}
 	printf("mlid=0x%04x\n", sa_mcm(umad, &gid, 0x02, js));
 	return 0;
 }
