@@ -231,7 +231,7 @@ static int ipoib_link_newlink(struct net *src_net, struct net_device *ndev,
 	if (data && data[IFLA_IPOIB_PKEY])
 		pkey = nla_get_u16(data[IFLA_IPOIB_PKEY]);
 	else
-		pkey = ipoib_priv(parent)->pkey;
+		pkey = READ_ONCE(ipoib_priv(parent)->pkey);
 
 	ipoib_child_bind(parent, ndev, pkey);
 	ret = register_netdevice(ndev);
@@ -259,7 +259,8 @@ static int ipoib_link_changelink(struct net_device *ndev, struct nlattr *tb[],
 	struct ipoib_dev *priv = ipoib_priv(ndev);
 	struct nlattr *attr = data ? data[IFLA_IPOIB_PKEY] : NULL;
 
-	if (attr && (nla_get_u16(attr) | IPOIB_PKEY_FULL) != priv->pkey) {
+	if (attr && (nla_get_u16(attr) | IPOIB_PKEY_FULL) !=
+		    READ_ONCE(priv->pkey)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "the P_Key cannot be changed");
 		return -EOPNOTSUPP;
 	}
@@ -279,7 +280,7 @@ static int ipoib_link_fill_info(struct sk_buff *skb,
 {
 	struct ipoib_dev *priv = ipoib_priv(ndev);
 
-	if (nla_put_u16(skb, IFLA_IPOIB_PKEY, priv->pkey) ||
+	if (nla_put_u16(skb, IFLA_IPOIB_PKEY, READ_ONCE(priv->pkey)) ||
 	    nla_put_u16(skb, IFLA_IPOIB_MODE, IPOIB_MODE_DATAGRAM) ||
 	    nla_put_u16(skb, IFLA_IPOIB_UMCAST,
 			test_bit(IPOIB_FLAG_UMCAST, &priv->flags)))

@@ -6,19 +6,24 @@
  * the event on every interface of the port and queues that interface's
  * event work. What the work does depends on the events, as upstream's
  * flush levels do, so that the carrier changes only when the link does:
- *  - PORT_ERR, PORT_ACTIVE, PKEY_CHANGE restart the IB side of an
+ *  - PORT_ERR, PORT_ACTIVE, and a PKEY_CHANGE that touches the
+ *    interface's own P_Key (ipoib_event_restart()) restart the IB side of an
  *    administratively up interface: leave all groups, reset the QP, forget
  *    paths, re-read LID, GID and P_Key index, start again. A port that is
  *    not ACTIVE keeps the carrier off until PORT_ACTIVE arrives; a missing
- *    P_Key keeps the QP down until a P_Key change brings it back.
+ *    P_Key keeps the QP down until a P_Key change brings it back. On a
+ *    P_Key change a parent takes whatever P_Key index 0 now holds, and
+ *    with it a new broadcast group; a child keeps its own.
  *  - CLIENT_REREGISTER, LID_CHANGE, SM_CHANGE, GID_CHANGE leave the QP,
  *    the groups and the carrier alone: the port is re-read and every path
  *    is queried again when next used, its old handle in use meanwhile.
  *    The groups a new SA may have lost come back through ib_sa, which
  *    fails every membership with -ENETRESET on a reregister or a LID
  *    change: the multicast task joins each again, carrier kept.
- * A new port GID is copied into the hardware address when RTNL is free
- * (else at the next GC tick), since rdma_cm resolves GIDs from it.
+ * A new port GID is copied into the hardware address, a parent's new P_Key
+ * into the broadcast address, when RTNL is free (else at the next GC tick):
+ * rdma_cm resolves GIDs from the one, ARP and the IP multicast mapping use
+ * the other. Until then the interface itself already uses the new ones.
  *
  * A QP fails on its own, without a port event: a send completes in error
  * (the device moved the QP to the error state, after which it flushes
@@ -79,28 +84,130 @@ void ipoib_event_handler(struct ib_event_handler *handler,
 	spin_unlock_irqrestore(&ctx->ifaces_lock, flags);
 }
 
-/* Bytes 4-19 of the hardware address must stay the port GID. */
+static bool ipoib_gid_stale(const struct ipoib_dev *priv)
+{
+	return memcmp(priv->ndev->dev_addr + 4, priv->local_gid.raw,
+		      sizeof(priv->local_gid.raw));
+}
+
+static bool ipoib_bcast_stale(const struct ipoib_dev *priv)
+{
+	const u8 *b = priv->ndev->broadcast;
+	u16 pkey = READ_ONCE(priv->pkey);
+
+	return b[8] != pkey >> 8 || b[9] != (pkey & 0xff);
+}
+
+/*
+ * A parent's new P_Key into the broadcast address.  IPv4 and IPv6 map
+ * their groups to hardware addresses through the broadcast address, P_Key
+ * included: the type-change notifications make them drop the old mapping
+ * and map again, as for a bond that changes type.  A veto would only keep
+ * stale mappings, so it is not honoured.  RTNL held.
+ */
+static void ipoib_sync_bcast(struct ipoib_dev *priv)
+{
+	struct net_device *ndev = priv->ndev;
+	u16 pkey = READ_ONCE(priv->pkey);
+
+	call_netdevice_notifiers(NETDEV_PRE_TYPE_CHANGE, ndev);
+	ndev->broadcast[8] = pkey >> 8;
+	ndev->broadcast[9] = pkey & 0xff;
+	call_netdevice_notifiers(NETDEV_POST_TYPE_CHANGE, ndev);
+}
+
+/*
+ * Bytes 4-19 of the hardware address must stay the port GID, bytes 8-9 of
+ * the broadcast address the P_Key.  Either change makes the neighbours,
+ * which hold both, resolve again (NETDEV_CHANGEADDR).
+ */
 static void ipoib_event_sync_addr(struct ipoib_dev *priv)
 {
 	struct net_device *ndev = priv->ndev;
-	const u8 *gid = priv->local_gid.raw;
+	bool gid, bcast;
 
-	if (!memcmp(ndev->dev_addr + 4, gid, sizeof(priv->local_gid.raw)))
+	if (!ipoib_gid_stale(priv) && !ipoib_bcast_stale(priv))
 		return;
 	/* Work must not sleep on RTNL: a destructor may cancel it under RTNL. */
 	if (!rtnl_trylock())
 		return;
-	if (ndev->reg_state == NETREG_REGISTERED) {
-		dev_addr_mod(ndev, 4, gid, sizeof(priv->local_gid.raw));
+	gid = ipoib_gid_stale(priv);
+	bcast = ipoib_bcast_stale(priv);
+	if (ndev->reg_state == NETREG_REGISTERED && (gid || bcast)) {
+		if (gid)
+			dev_addr_mod(ndev, 4, priv->local_gid.raw,
+				     sizeof(priv->local_gid.raw));
+		if (bcast)
+			ipoib_sync_bcast(priv);
 		call_netdevice_notifiers(NETDEV_CHANGEADDR, ndev);
 	}
 	rtnl_unlock();
 }
 
-/* Events after which the link, or the P_Key the QP uses, may be gone */
-#define IPOIB_RESTART_EVENTS	(BIT(IB_EVENT_PORT_ERR) |		\
-				 BIT(IB_EVENT_PORT_ACTIVE) |		\
-				 BIT(IB_EVENT_PKEY_CHANGE))
+/*
+ * A parent uses the P_Key in index 0 of the port's table, whatever the SM
+ * put there; a child keeps the P_Key it was created with.  Returns the
+ * P_Key a parent must move to, 0 if none: a child, the same P_Key, or an
+ * empty index 0 (the old P_Key is then missing and the QP stays down).
+ */
+static u16 ipoib_event_new_pkey(struct ipoib_dev *priv)
+{
+	u16 pkey;
+
+	if (priv->parent || ib_query_pkey(priv->ca, priv->port, 0, &pkey))
+		return 0;
+	pkey |= IPOIB_PKEY_FULL;
+	if (pkey == IPOIB_PKEY_FULL || pkey == priv->pkey)
+		return 0;
+	return pkey;
+}
+
+/*
+ * Called with the IB side down: the broadcast group of the old partition
+ * is forgotten and the next ipoib_ib_up() joins the new one.
+ */
+static void ipoib_event_follow_pkey(struct ipoib_dev *priv)
+{
+	unsigned long flags;
+	u16 pkey = ipoib_event_new_pkey(priv);
+
+	if (!pkey)
+		return;
+	netdev_info(priv->ndev, "P_Key 0x%04x (index 0) replaces 0x%04x\n",
+		    pkey, priv->pkey);
+	ipoib_mcast_free_all(priv);
+	mutex_lock(&priv->mcast_mutex);
+	spin_lock_irqsave(&priv->ctx->ifaces_lock, flags);
+	WRITE_ONCE(priv->pkey, pkey);
+	spin_unlock_irqrestore(&priv->ctx->ifaces_lock, flags);
+	mutex_unlock(&priv->mcast_mutex);
+}
+
+/* Events after which the link may be gone */
+#define IPOIB_LINK_EVENTS	(BIT(IB_EVENT_PORT_ERR) |		\
+				 BIT(IB_EVENT_PORT_ACTIVE))
+
+/*
+ * A P_Key table change restarts an interface only if it touches the
+ * interface's own P_Key: gone, moved to another index (the QP holds the
+ * index), back while the QP was down for want of it, or, for a parent,
+ * replaced in index 0.  Other changes, such as a child's P_Key coming or
+ * going, leave the parent's carrier alone.
+ */
+static bool ipoib_event_restart(struct ipoib_dev *priv, unsigned long events)
+{
+	u16 index;
+
+	if (events & IPOIB_LINK_EVENTS)
+		return true;
+	if (!(events & BIT(IB_EVENT_PKEY_CHANGE)))
+		return false;
+	if (!test_bit(IPOIB_FLAG_RUNNING, &priv->flags) ||
+	    ipoib_event_new_pkey(priv))
+		return true;
+	return ib_find_pkey(priv->ca, priv->port, priv->pkey, &index) ||
+	       index != priv->pkey_index;
+}
 
 /*
  * The port stayed up: re-read it and refresh the paths.  A port found not
@@ -136,9 +243,13 @@ void ipoib_event_work(struct work_struct *work)
 	netdev_dbg(priv->ndev, "port events 0x%lx\n", events);
 	mutex_lock(&priv->state_mutex);
 	if (!test_bit(IPOIB_FLAG_ADMIN_UP, &priv->flags)) {
+		if (events & BIT(IB_EVENT_PKEY_CHANGE))
+			ipoib_event_follow_pkey(priv);
 		ipoib_query_port(priv);
-	} else if (events & IPOIB_RESTART_EVENTS) {
+	} else if (ipoib_event_restart(priv, events)) {
 		ipoib_ib_down(priv);
+		if (events & BIT(IB_EVENT_PKEY_CHANGE))
+			ipoib_event_follow_pkey(priv);
 		ipoib_ib_up(priv);
 	} else {
 		ipoib_event_light(priv);

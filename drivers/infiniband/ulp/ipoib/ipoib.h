@@ -346,7 +346,9 @@ struct ipoib_ctx {
  * @ctx: client state of the IB device
  * @ca: IB device
  * @port: IB port number
- * @pkey: P_Key with the full-membership bit set
+ * @pkey: P_Key with the full-membership bit set; a parent's follows index 0
+ *	of the port's table, changed by the event work with state_mutex,
+ *	mcast_mutex and ctx->ifaces_lock held (lockless readers: READ_ONCE)
  * @pkey_index: index of @pkey in the port's table
  * @parent: parent interface for a P_Key child, NULL for a parent
  * @children: children of a parent interface, protected by RTNL
@@ -495,6 +497,8 @@ bool ipoib_is_ipoib(const struct net_device *ndev);
 int ipoib_apply_mtu(struct ipoib_dev *priv);
 int ipoib_ib_up(struct ipoib_dev *priv);
 void ipoib_ib_down(struct ipoib_dev *priv);
+void ipoib_bcast_mgid(const struct ipoib_dev *priv, union ib_gid *mgid);
+bool ipoib_is_bcast_mgid(const struct ipoib_dev *priv, const u8 *mgid);
 
 /* verbs.c */
 unsigned int ipoib_ring_max(const struct ipoib_dev *priv);

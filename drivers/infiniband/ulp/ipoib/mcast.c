@@ -764,13 +764,14 @@ void ipoib_mcast_work(struct work_struct *work)
 int ipoib_mcast_start(struct ipoib_dev *priv)
 {
 	struct ipoib_mcast *mc;
+	union ib_gid mgid;
 
 	lockdep_assert_held(&priv->state_mutex);
+	ipoib_bcast_mgid(priv, &mgid);
 	mutex_lock(&priv->mcast_mutex);
 	if (!priv->bcast) {
 		spin_lock_irq(&priv->cache_lock);
-		mc = ipoib_mcast_new(priv, priv->ndev->broadcast + 4,
-				     &priv->groups);
+		mc = ipoib_mcast_new(priv, mgid.raw, &priv->groups);
 		if (mc)
 			mc->in_list = true;
 		priv->bcast = mc;

@@ -25,6 +25,38 @@ static const u8 ipoib_bcast_template[INFINIBAND_ALEN] = {
 	0xff, 0xff, 0xff, 0xff,
 };
 
+/**
+ * ipoib_bcast_mgid - the broadcast MGID of an interface's partition
+ * @priv: interface
+ * @mgid: filled with ff12:401b:<P_Key>::ffff:ffff
+ *
+ * Built from @priv->pkey, not from the device's broadcast address, which
+ * follows a parent's new P_Key only once RTNL is taken (events.c).
+ */
+void ipoib_bcast_mgid(const struct ipoib_dev *priv, union ib_gid *mgid)
+{
+	u16 pkey = READ_ONCE(priv->pkey);
+
+	memcpy(mgid->raw, ipoib_bcast_template + 4, sizeof(mgid->raw));
+	mgid->raw[4] = pkey >> 8;
+	mgid->raw[5] = pkey & 0xff;
+}
+
+/**
+ * ipoib_is_bcast_mgid - is @mgid the broadcast MGID of @priv's partition?
+ * @priv: interface
+ * @mgid: 16 bytes of a GID
+ *
+ * Return: true if it is.
+ */
+bool ipoib_is_bcast_mgid(const struct ipoib_dev *priv, const u8 *mgid)
+{
+	union ib_gid bcast;
+
+	ipoib_bcast_mgid(priv, &bcast);
+	return !memcmp(mgid, bcast.raw, sizeof(bcast.raw));
+}
+
 static int ipoib_header_create(struct sk_buff *skb, struct net_device *ndev,
 			       unsigned short type, const void *daddr,
 			       const void *saddr, unsigned int len)

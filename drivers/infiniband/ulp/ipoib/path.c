@@ -110,7 +110,7 @@ static void ipoib_path_query(struct ipoib_dev *priv, struct ipoib_path *path)
 	lockdep_assert_held(&priv->cache_lock);
 	rec.dgid = path->gid;
 	rec.sgid = priv->local_gid;
-	rec.pkey = cpu_to_be16(priv->pkey);
+	rec.pkey = cpu_to_be16(READ_ONCE(priv->pkey));
 	rec.numb_path = 1;
 	rec.rec_type = SA_PATH_REC_TYPE_IB;
 

@@ -160,7 +160,7 @@ static void ipoib_rx_set_type(struct ipoib_dev *priv, struct sk_buff *skb,
 	skb->pkt_type = PACKET_HOST;
 	if (!(wc->wc_flags & IB_WC_GRH) || dgid[0] != 0xff)
 		return;
-	if (!memcmp(dgid, priv->ndev->broadcast + 4, sizeof(grh->dgid)))
+	if (ipoib_is_bcast_mgid(priv, dgid))
 		skb->pkt_type = PACKET_BROADCAST;
 	else
 		skb->pkt_type = PACKET_MULTICAST;

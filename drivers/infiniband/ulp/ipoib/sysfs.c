@@ -60,7 +60,9 @@ static int ipoib_sysfs_bool(const char *buf, size_t len, bool *on)
 static ssize_t ipoib_pkey_show(struct device *dev,
 			       struct device_attribute *da, char *buf)
 {
-	return sysfs_emit(buf, "0x%04x\n", ipoib_priv(ipoib_sysfs_ndev(dev))->pkey);
+	struct ipoib_dev *priv = ipoib_priv(ipoib_sysfs_ndev(dev));
+
+	return sysfs_emit(buf, "0x%04x\n", READ_ONCE(priv->pkey));
 }
 
 static ssize_t ipoib_mode_show(struct device *dev,

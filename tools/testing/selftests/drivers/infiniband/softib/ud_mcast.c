@@ -20,6 +20,11 @@
  *	multicast forwarding table row of MLID, or take it out (0) or put
  *	it in (1), by LID-routed SubnGet/SubnSet(MulticastForwardingTable)
  *	to the switch at SWITCH_LID; print "in=0" or "in=1" as read back
+ *   ud_mcast pkey UMAD_DEV LID INDEX get|PKEY
+ *	as an SM would, read entry INDEX of the P_Key table of the CA port
+ *	at LID, or write PKEY there (0 empties it), by LID-routed
+ *	SubnGet/SubnSet(PKeyTable) of block 0; print "pkey=0x...." as read
+ *	back
  *
  * The group (MGID ff12:401b:ffff::5678, Q_Key 0x1234) is created by the
  * first join.  Port 1 of IBDEV is used.  The SA is at LID 1, or at the LID
@@ -220,6 +225,34 @@ static int do_mft(const char *umad, int lid, int mlid, int port,
 	return 0;
 }
 
+static int do_pkey(const char *umad, int lid, int index, const char *op)
+{
+	struct ib_user_mad_reg_req reg = {
+		.qpn = 0, .mgmt_class = 1, .mgmt_class_version = 1,
+	};
+	uint8_t data[64] = { 0 }, *p = data + 2 * index;
+	int fd = open(umad, O_RDWR);
+	long pkey;
+
+	if (index < 0 || index >= 32) {
+		fprintf(stderr, "bad index %d\n", index);
+		return 2;
+	}
+	if (fd < 0 || ioctl(fd, IB_USER_MAD_ENABLE_PKEY) ||
+	    ioctl(fd, IB_USER_MAD_REGISTER_AGENT, &reg))
+		die(umad);
+	smp(fd, reg.id, lid, 0x01, 0x16, 0, data);
+	if (strcmp(op, "get")) {
+		pkey = strtol(op, NULL, 0);
+		p[0] = pkey >> 8;
+		p[1] = pkey;
+		smp(fd, reg.id, lid, 0x02, 0x16, 0, data);
+	}
+	printf("pkey=0x%04x\n", p[0] << 8 | p[1]);
+	close(fd);
+	return 0;
+}
+
 static void setup(struct ctx *c, const char *name)
 {
 	struct ibv_qp_init_attr init = {
@@ -369,11 +402,15 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(argv[1], "mft"))
 		return do_mft(argv[2], strtol(argv[3], NULL, 0),
 			      strtol(argv[4], NULL, 0), atoi(argv[5]), argv[6]);
+	if (argc == 6 && !strcmp(argv[1], "pkey"))
+		return do_pkey(argv[2], strtol(argv[3], NULL, 0), atoi(argv[4]),
+			       argv[5]);
 	fprintf(stderr, "usage: %s recv IBDEV UMAD JS COUNT TIMEOUT_MS\n"
 		"       %s send IBDEV UMAD COUNT\n"
 		"       %s join UMAD PORT_GID JS\n"
 		"       %s cycle UMAD PORT_GID COUNT JS\n"
-		"       %s mft UMAD SWITCH_LID MLID SWITCH_PORT get|0|1\n",
-		argv[0], argv[0], argv[0], argv[0], argv[0]);
+		"       %s mft UMAD SWITCH_LID MLID SWITCH_PORT get|0|1\n"
+		"       %s pkey UMAD LID INDEX get|PKEY\n",
+		argv[0], argv[0], argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }
