@@ -99,11 +99,11 @@ static bool ipoib_bcast_stale(const struct ipoib_dev *priv)
 }
 
 /*
- * A parent's new P_Key into the broadcast address.  IPv4 and IPv6 map
- * their groups to hardware addresses through the broadcast address, P_Key
- * included: the type-change notifications make them drop the old mapping
- * and map again, as for a bond that changes type.  A veto would only keep
- * stale mappings, so it is not honoured.  RTNL held.
+ * Copies a parent's new P_Key into the broadcast address.  IPv4 and IPv6
+ * map their groups to hardware addresses through the broadcast address,
+ * P_Key included: the type-change notifications make them drop the old
+ * mapping and map again, as for a bond that changes type.  A veto would
+ * only keep stale mappings, so it is not honoured.  RTNL held.
  */
 static void ipoib_sync_bcast(struct ipoib_dev *priv)
 {
