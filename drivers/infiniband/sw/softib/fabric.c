@@ -154,6 +154,21 @@ struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid)
 }
 
 /**
+ * softib_fabric_next - walk the ports in LID order
+ * @lid: where to start; on return, the LID of the port found
+ *
+ * Start with *@lid 0 and go on with *@lid + 1.  A port that an SM moves
+ * during the walk may be seen twice or not at all.
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the port at the lowest LID >= *@lid, or NULL if there is none.
+ */
+struct softib_port *softib_fabric_next(unsigned long *lid)
+{
+	return xa_find(&softib_lids, lid, SOFTIB_LAST_LID, XA_PRESENT);
+}
+
+/**
  * softib_fabric_qp - find the QP a packet for a port and QP number goes to
  * @port: the destination port
  * @qpn: the destination QP number (24 bits)

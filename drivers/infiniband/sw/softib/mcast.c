@@ -427,6 +427,36 @@ bool softib_mc_mgid(u32 mlid, union ib_gid *mgid)
 }
 
 /**
+ * softib_mc_walk - visit every group and its members, for the SA's tables
+ * @fn: called for each group with a NULL member GID, then for each of its
+ *	members; it runs under the table's spinlock, so it must not sleep,
+ *	and it returns false to end the walk
+ * @arg: passed to @fn
+ *
+ * Return: false if @fn ended the walk, true if it saw everything.
+ */
+bool softib_mc_walk(softib_mc_visit_fn fn, void *arg)
+{
+	struct softib_mc_group *grp;
+	struct softib_mc_member *m;
+	bool more = true;
+
+	spin_lock(&softib_mc_lock);
+	list_for_each_entry(grp, &softib_mc_groups, list) {
+		more = fn(arg, &grp->rec, NULL, 0);
+		list_for_each_entry(m, &grp->members, list) {
+			if (!more)
+				break;
+			more = fn(arg, &grp->rec, &m->gid, m->join_state);
+		}
+		if (!more)
+			break;
+	}
+	spin_unlock(&softib_mc_lock);
+	return more;
+}
+
+/**
  * softib_mc_show - dump the group table, one record per line
  * @s: debugfs seq_file
  */

@@ -7,8 +7,11 @@
  * the sender's context and its table changes are serialised.  Supported:
  * ClassPortInfo Get, PathRecord Get, MCMemberRecord Set (join, creating
  * the group when the request carries the components IBA requires) and
- * Delete (leave).  Everything else is answered with the IBA status for
- * an unsupported method or method/attribute combination.
+ * Delete (leave), and GetTable of NodeRecord, PathRecord and
+ * MCMemberRecord (sa_table.c), whose answers go out by RMPP (sa_rmpp.c),
+ * as do that protocol's ACK, STOP and ABORT from the receiver.
+ * Everything else is answered with the IBA status for an unsupported
+ * method or method/attribute combination.
  *
  * Each request remembers its port as it was (struct softib_port_ref).  A
  * request is handled later, maybe much later with the delay knobs, and
@@ -19,94 +22,16 @@
  * those that arrive after it and are not delayed as long.
  */
 #include <linux/slab.h>
-#include <rdma/ib_mad.h>
-#include <rdma/ib_sa.h>
 
 #include "softib.h"
-
-/* Class-specific SA status codes (IBA 15.2.1.1), in MAD status bits 8-15 */
-#define SOFTIB_SA_ERR_NO_RESOURCES	0x0100
-#define SOFTIB_SA_ERR_REQ_INVALID	0x0200
-#define SOFTIB_SA_ERR_NO_RECORDS	0x0300
-#define SOFTIB_SA_ERR_REQ_INVALID_GID	0x0500
-#define SOFTIB_SA_ERR_INSUFFICIENT	0x0600
-
-#define SOFTIB_SA_RESP_TIME	18
-#define SOFTIB_SA_PLT		18
-#define SOFTIB_SEL_EXACT	(IB_SA_EQ << 6)
-
-/* components every join or leave must carry */
-#define SOFTIB_MCM_NEED (IB_SA_MCMEMBER_REC_MGID |			\
-			 IB_SA_MCMEMBER_REC_PORT_GID |			\
-			 IB_SA_MCMEMBER_REC_JOIN_STATE)
-/* and those a join must add to create a group (IBA o15-0.2.x) */
-#define SOFTIB_MCM_CREATE (SOFTIB_MCM_NEED |				\
-			   IB_SA_MCMEMBER_REC_QKEY |			\
-			   IB_SA_MCMEMBER_REC_PKEY |			\
-			   IB_SA_MCMEMBER_REC_SL |			\
-			   IB_SA_MCMEMBER_REC_FLOW_LABEL |		\
-			   IB_SA_MCMEMBER_REC_TRAFFIC_CLASS)
-
-/* MCMemberRecord as it is on the wire (IBA 15.2.5.17) */
-struct softib_sa_mcm {
-	u8 mgid[16];
-	u8 port_gid[16];
-	__be32 qkey;
-	__be16 mlid;
-	u8 mtu;
-	u8 tclass;
-	__be16 pkey;
-	u8 rate;
-	u8 plt;
-	__be32 sl_flow_hop;
-	u8 scope_join;
-	u8 proxy;
-	u8 reserved[2];
-} __packed;
-
-/* PathRecord as it is on the wire (IBA 15.2.5.16) */
-struct softib_sa_path {
-	__be64 service_id;
-	u8 dgid[16];
-	u8 sgid[16];
-	__be16 dlid;
-	__be16 slid;
-	__be32 raw_flow_hop;
-	u8 tclass;
-	u8 reversible_numb_path;
-	__be16 pkey;
-	__be16 qos_sl;
-	u8 mtu;
-	u8 rate;
-	u8 plt;
-	u8 preference;
-	u8 reserved[6];
-} __packed;
-
-/**
- * struct softib_sa_req - one MAD waiting for the SA
- * @list: entry in softib_sa_pending
- * @work: runs softib_sa_work(), possibly delayed by a fault knob
- * @from: the requesting port when it sent the request; the reply goes
- *	there, if it is still live
- * @pkey: P_Key the request came with
- * @fail: a fault knob asked to fail this join
- * @mad: the request, turned into the reply in place
- */
-struct softib_sa_req {
-	struct list_head list;
-	struct delayed_work work;
-	struct softib_port_ref from;
-	u16 pkey;
-	bool fail;
-	struct ib_sa_mad mad;
-};
+#include "sa.h"
 
 static struct workqueue_struct *softib_sa_wq;
 /* protects softib_sa_pending */
 static DEFINE_SPINLOCK(softib_sa_lock);
 static LIST_HEAD(softib_sa_pending);
 static bool softib_sa_stopping;
+static atomic_t softib_sa_answered = ATOMIC_INIT(0);
 
 static void softib_sa_classportinfo(struct ib_sa_mad *mad)
 {
@@ -119,28 +44,103 @@ static void softib_sa_classportinfo(struct ib_sa_mad *mad)
 	cpi->cap_mask2_resp_time = cpu_to_be32(cap2 << 5 | SOFTIB_SA_RESP_TIME);
 }
 
-static struct softib_port *softib_sa_path_end(const u8 *gid, __be16 lid,
-					      bool by_gid, bool by_lid)
+/**
+ * softib_sa_end_port - a CA port as the end of a path
+ * @port: the port
+ * @end: filled in
+ */
+void softib_sa_end_port(struct softib_port *port, struct softib_sa_end *end)
 {
-	if (by_gid)
-		return softib_fabric_port_by_gid((const union ib_gid *)gid);
-	if (by_lid)
-		return softib_fabric_port(be16_to_cpu(lid));
-	return NULL;
+	end->port = port;
+	softib_port_gid(port, &end->gid);
+	end->lid = READ_ONCE(port->lid);
+	end->mtu = softib_port_mtu(port);
 }
 
-static void softib_sa_path_fill(struct softib_sa_path *p, u16 pkey,
-				struct softib_port *src, struct softib_port *dst)
+/**
+ * softib_sa_end_switch - the switch's port 0 as the end of a path
+ * @end: filled in
+ *
+ * Return: false if the switch has no LID (no SM gave it one).
+ */
+bool softib_sa_end_switch(struct softib_sa_end *end)
+{
+	end->port = NULL;
+	end->gid.global.subnet_prefix = cpu_to_be64(SOFTIB_GID_PREFIX);
+	end->gid.global.interface_id = cpu_to_be64(SOFTIB_SW_GUID);
+	end->lid = READ_ONCE(softib_sw.lid);
+	end->mtu = IB_MTU_4096;
+	return end->lid;
+}
+
+/**
+ * softib_sa_end_find - the end of a path a request names
+ * @gid: the GID component
+ * @lid: the LID component
+ * @by_gid: the request names the GID
+ * @by_lid: it names the LID (the GID wins if it names both)
+ * @end: filled in
+ *
+ * Context: rcu_read_lock() held; @end is valid until it is dropped.
+ * Return: false if the request names no end or no port has it.
+ */
+bool softib_sa_end_find(const u8 *gid, __be16 lid, bool by_gid, bool by_lid,
+			struct softib_sa_end *end)
+{
+	struct softib_port *port = NULL;
+
+	if (by_gid) {
+		if (softib_sa_end_switch(end) && !memcmp(gid, end->gid.raw, 16))
+			return true;
+		port = softib_fabric_port_by_gid((const union ib_gid *)gid);
+	} else if (by_lid) {
+		if (softib_sa_end_switch(end) && be16_to_cpu(lid) == end->lid)
+			return true;
+		port = softib_fabric_port(be16_to_cpu(lid));
+	}
+	if (port)
+		softib_sa_end_port(port, end);
+	return port;
+}
+
+/**
+ * softib_sa_end_has_pkey - is a P_Key in the table of a path's end?
+ * @end: the end
+ * @pkey: the P_Key
+ *
+ * Return: true if a full or limited member of @pkey is in the table.
+ */
+bool softib_sa_end_has_pkey(const struct softib_sa_end *end, u16 pkey)
+{
+	int i;
+
+	if (end->port)
+		return softib_pkey_index(end->port, pkey) >= 0;
+	for (i = 0; i < SOFTIB_NPKEYS; i++)
+		if (softib_pkey_match(pkey, READ_ONCE(softib_sw.pkeys[i])))
+			return true;
+	return false;
+}
+
+/**
+ * softib_sa_path_fill - the PathRecord from one end to another
+ * @p: the record, overwritten
+ * @pkey: the P_Key the path is for
+ * @src: the source
+ * @dst: the destination
+ */
+void softib_sa_path_fill(struct softib_sa_path *p, u16 pkey,
+			 const struct softib_sa_end *src,
+			 const struct softib_sa_end *dst)
 {
 	memset(p, 0, sizeof(*p));
-	softib_port_gid(dst, (union ib_gid *)p->dgid);
-	softib_port_gid(src, (union ib_gid *)p->sgid);
+	memcpy(p->dgid, dst->gid.raw, sizeof(p->dgid));
+	memcpy(p->sgid, src->gid.raw, sizeof(p->sgid));
 	p->dlid = cpu_to_be16(dst->lid);
 	p->slid = cpu_to_be16(src->lid);
 	p->reversible_numb_path = 0x80;
 	p->pkey = cpu_to_be16(pkey);
-	p->mtu = SOFTIB_SEL_EXACT |
-		 min(softib_port_mtu(src), softib_port_mtu(dst));
+	p->mtu = SOFTIB_SEL_EXACT | min(src->mtu, dst->mtu);
 	p->rate = SOFTIB_SEL_EXACT | IB_RATE_100_GBPS;
 	p->plt = SOFTIB_SEL_EXACT | SOFTIB_SA_PLT;
 }
@@ -149,21 +149,18 @@ static u16 softib_sa_path(struct softib_sa_req *req)
 {
 	struct softib_sa_path *p = (void *)req->mad.data;
 	ib_sa_comp_mask mask = req->mad.sa_hdr.comp_mask;
-	struct softib_port *src, *dst;
+	struct softib_sa_end src, dst;
 	u16 pkey = SOFTIB_DEFAULT_PKEY;
 	u16 status = 0;
 
 	if (mask & IB_SA_PATH_REC_PKEY)
 		pkey = be16_to_cpu(p->pkey);
 	rcu_read_lock();
-	src = softib_sa_path_end(p->sgid, p->slid,
-				 mask & IB_SA_PATH_REC_SGID,
-				 mask & IB_SA_PATH_REC_SLID);
-	dst = softib_sa_path_end(p->dgid, p->dlid,
-				 mask & IB_SA_PATH_REC_DGID,
-				 mask & IB_SA_PATH_REC_DLID);
-	if (src && dst)
-		softib_sa_path_fill(p, pkey, src, dst);
+	if (softib_sa_end_find(p->sgid, p->slid, mask & IB_SA_PATH_REC_SGID,
+			       mask & IB_SA_PATH_REC_SLID, &src) &&
+	    softib_sa_end_find(p->dgid, p->dlid, mask & IB_SA_PATH_REC_DGID,
+			       mask & IB_SA_PATH_REC_DLID, &dst))
+		softib_sa_path_fill(p, pkey, &src, &dst);
 	else
 		status = SOFTIB_SA_ERR_NO_RECORDS;
 	rcu_read_unlock();
@@ -213,7 +210,16 @@ static void softib_sa_rec_from_wire(const struct softib_sa_mcm *w,
 	rec->plt = SOFTIB_SA_PLT;
 }
 
-static bool softib_sa_sel_ok(u8 wire, u8 have)
+/**
+ * softib_sa_sel_ok - does a value meet a selector+value component?
+ * @wire: the component: selector in bits 7-6, value in bits 5-0
+ * @have: the value to check
+ *
+ * Return: true if @have is greater than, less than or equal to the
+ * component's value as its selector says, or if the selector is "largest
+ * available".
+ */
+bool softib_sa_sel_ok(u8 wire, u8 have)
 {
 	u8 val = wire & 0x3f;
 
@@ -250,8 +256,14 @@ static bool softib_sa_rec_ok(const struct softib_sa_mcm *w,
 	return true;
 }
 
-static void softib_sa_rec_to_wire(const struct softib_mc_rec *rec,
-				  u8 join_state, struct softib_sa_mcm *w)
+/**
+ * softib_sa_rec_to_wire - a group's MCMemberRecord
+ * @rec: the group
+ * @join_state: the JoinState to report
+ * @w: the record; PortGID is left as it is, ProxyJoin cleared
+ */
+void softib_sa_rec_to_wire(const struct softib_mc_rec *rec, u8 join_state,
+			   struct softib_sa_mcm *w)
 {
 	u32 sfh = (u32)rec->sl << 28 | rec->flow_label << 8 | rec->hop_limit;
 
@@ -355,6 +367,8 @@ static u16 softib_sa_dispatch(struct softib_sa_req *req)
 	}
 	if (attr == IB_SA_ATTR_PATH_REC && hdr->method == IB_MGMT_METHOD_GET)
 		return softib_sa_path(req);
+	if (hdr->method == IB_SA_METHOD_GET_TABLE)
+		return softib_sa_table(req);
 	if (attr == IB_SA_ATTR_MC_MEMBER_REC) {
 		if (hdr->method == IB_MGMT_METHOD_SET)
 			return softib_sa_join(req);
@@ -364,27 +378,60 @@ static u16 softib_sa_dispatch(struct softib_sa_req *req)
 	return IB_MGMT_MAD_STATUS_UNSUPPORTED_METHOD_ATTRIB;
 }
 
-static void softib_sa_reply(struct softib_sa_req *req)
+/**
+ * softib_sa_send - send a MAD from the SA to a port's QP1
+ * @to: the port, as it was when it sent the request
+ * @pkey: the P_Key to send with
+ * @mad: the MAD
+ *
+ * Return: false if the port has gone (nothing is sent), else true.
+ */
+bool softib_sa_send(const struct softib_port_ref *to, u16 pkey,
+		    const struct ib_sa_mad *mad)
 {
 	struct softib_pkt pkt = {
-		.data = &req->mad,
-		.len = sizeof(req->mad),
+		.data = (void *)mad,
+		.len = sizeof(*mad),
 		.slid = SOFTIB_SM_LID,
 		.src_qpn = 1,
-		.pkey = req->pkey,
+		.pkey = pkey,
 		.qkey = IB_QP1_QKEY,
 	};
 	struct softib_port *port;
 	struct rvt_qp *qp;
 
 	rcu_read_lock();
-	port = softib_port_from_ref(&req->from);
+	port = softib_port_from_ref(to);
 	if (port) {
 		qp = rcu_dereference(port->rvp.qp[1]);
 		if (qp)
 			softib_ud_deliver(qp, &pkt);
 	}
 	rcu_read_unlock();
+	return port;
+}
+
+/**
+ * softib_sa_arm - run a work of the SA's after a delay
+ * @dwork: the work; it runs on the SA's ordered workqueue, never alongside
+ *	the handling of a request
+ * @delay: in jiffies
+ */
+void softib_sa_arm(struct delayed_work *dwork, unsigned long delay)
+{
+	mod_delayed_work(softib_sa_wq, dwork, delay);
+}
+
+/**
+ * softib_sa_activity - how many requests the SA has answered
+ *
+ * The embedded SM's SMInfo ActCount (switch_sma.c).
+ *
+ * Return: the count, wrapping at 2^32.
+ */
+u32 softib_sa_activity(void)
+{
+	return atomic_read(&softib_sa_answered);
 }
 
 static void softib_sa_handle(struct softib_sa_req *req)
@@ -392,10 +439,21 @@ static void softib_sa_handle(struct softib_sa_req *req)
 	struct ib_mad_hdr *hdr = &req->mad.mad_hdr;
 	u16 status;
 
-	if (hdr->mgmt_class != IB_MGMT_CLASS_SUBN_ADM ||
-	    (hdr->method & IB_MGMT_METHOD_RESP))
+	if (hdr->mgmt_class != IB_MGMT_CLASS_SUBN_ADM)
 		return;
+	if (!softib_sa_rmpp_request(&req->mad)) {
+		softib_sa_rmpp_input(req);
+		return;
+	}
+	if (hdr->method & IB_MGMT_METHOD_RESP)
+		return;
+	atomic_inc(&softib_sa_answered);
 	status = softib_sa_dispatch(req);
+	/* a table went out through RMPP */
+	if (!status && hdr->method == IB_SA_METHOD_GET_TABLE)
+		return;
+	/* any other answer is one MAD */
+	memset(&req->mad.rmpp_hdr, 0, sizeof(req->mad.rmpp_hdr));
 	/* Set is answered by GetResp, everything else by method | 0x80 */
 	if (hdr->method == IB_MGMT_METHOD_SET)
 		hdr->method = IB_MGMT_METHOD_GET_RESP;
@@ -404,11 +462,11 @@ static void softib_sa_handle(struct softib_sa_req *req)
 	hdr->status = cpu_to_be16(status);
 	if (be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_MC_MEMBER_REC)
 		req->mad.sa_hdr.attr_offset =
-			cpu_to_be16(DIV_ROUND_UP(sizeof(struct softib_sa_mcm), 8));
+			cpu_to_be16(SOFTIB_SA_ATTR_OFFSET(struct softib_sa_mcm));
 	else if (be16_to_cpu(hdr->attr_id) == IB_SA_ATTR_PATH_REC)
 		req->mad.sa_hdr.attr_offset =
-			cpu_to_be16(sizeof(struct softib_sa_path) / 8);
-	softib_sa_reply(req);
+			cpu_to_be16(SOFTIB_SA_ATTR_OFFSET(struct softib_sa_path));
+	softib_sa_send(&req->from, req->pkey, &req->mad);
 }
 
 static void softib_sa_work(struct work_struct *work)
@@ -519,5 +577,6 @@ void softib_sa_exit(void)
 	spin_unlock(&softib_sa_lock);
 	list_for_each_entry_safe(req, tmp, &dropped, list)
 		kfree(req);
+	softib_sa_rmpp_exit();
 	destroy_workqueue(softib_sa_wq);
 }

@@ -62,11 +62,18 @@ static u16 softib_sma_node_desc(struct softib_sma_req *req)
 	return 0;
 }
 
-static u16 softib_sma_node_info(struct softib_sma_req *req)
+/**
+ * softib_sma_fill_node_info - a CA port's NodeInfo
+ * @port: the port
+ * @ni: filled in; the caller zeroed it
+ *
+ * The SMA's answer, and the SA's NodeRecord (sa_table.c).
+ */
+void softib_sma_fill_node_info(const struct softib_port *port,
+			       struct ib_node_info *ni)
 {
-	struct softib_dev *sdev = req->port->sdev;
+	struct softib_dev *sdev = port->sdev;
 	struct ib_device_attr *props = &sdev->rdi.dparms.props;
-	struct ib_node_info *ni = (void *)req->out->data;
 	u32 vendor = props->vendor_id;
 
 	ni->base_version = IB_MGMT_BASE_VERSION;
@@ -75,14 +82,19 @@ static u16 softib_sma_node_info(struct softib_sma_req *req)
 	ni->num_ports = sdev->nports;
 	ni->sys_guid = props->sys_image_guid;
 	ni->node_guid = sdev->rdi.ibdev.node_guid;
-	ni->port_guid = cpu_to_be64(req->port->guid);
+	ni->port_guid = cpu_to_be64(port->guid);
 	ni->partition_cap = cpu_to_be16(SOFTIB_NPKEYS);
 	ni->device_id = cpu_to_be16(props->vendor_part_id);
 	ni->revision = cpu_to_be32(props->hw_ver);
-	ni->local_port_num = req->port->num;
+	ni->local_port_num = port->num;
 	ni->vendor_id[0] = vendor >> 16;
 	ni->vendor_id[1] = vendor >> 8;
 	ni->vendor_id[2] = vendor;
+}
+
+static u16 softib_sma_node_info(struct softib_sma_req *req)
+{
+	softib_sma_fill_node_info(req->port, (void *)req->out->data);
 	return 0;
 }
 

@@ -145,8 +145,10 @@ struct softib_sma_port {
 #define SOFTIB_SW_MFT_CAP	(SOFTIB_LAST_MLID + 2 - SOFTIB_FIRST_MLID)
 #define SOFTIB_SW_MFT_POSITIONS	DIV_ROUND_UP(SOFTIB_SW_PORTS + 1, 16)
 #define SOFTIB_SW_GUID		(SOFTIB_GUID_BASE | 0xff000000ULL)
+#define SOFTIB_SW_DESC		"softib switch"
 #define SOFTIB_SW_LIFE_TIME	18	/* LifeTimeValue: 4.096 us * 2^18, 1 s */
 
+struct ib_node_info;
 struct softib_port;
 struct ib_smp;
 
@@ -502,6 +504,8 @@ int softib_process_mad(struct ib_device *ibdev, int mad_flags, u32 port_num,
 		       const struct ib_mad *in, struct ib_mad *out,
 		       size_t *out_mad_size, u16 *out_mad_pkey_index);
 void softib_sma_init_port(struct softib_port *port);
+void softib_sma_fill_node_info(const struct softib_port *port,
+			       struct ib_node_info *ni);
 bool softib_sma_state_ok(enum ib_port_state have, u8 want);
 
 /* smp.c */
@@ -523,6 +527,7 @@ struct softib_port *softib_switch_route(struct softib_port *from, u32 dlid);
 struct softib_port *softib_switch_forward(struct softib_port *from, u32 dlid);
 bool softib_switch_is_lid(u32 lid);
 bool softib_switch_sma(struct ib_smp *smp, u8 in_port);
+void softib_switch_node_info(struct ib_node_info *ni, u8 in_port);
 
 /* verbs.c */
 void softib_verbs_setup(struct softib_dev *sdev);
@@ -556,6 +561,7 @@ void softib_fabric_del(struct softib_port *port);
 int softib_fabric_move(struct softib_port *port, u32 lid);
 struct softib_port *softib_fabric_port(u32 lid);
 struct softib_port *softib_fabric_port_by_gid(const union ib_gid *gid);
+struct softib_port *softib_fabric_next(unsigned long *lid);
 struct rvt_qp *softib_fabric_qp(struct softib_port *port, u32 qpn);
 int softib_fabric_alloc_mlid(void);
 void softib_fabric_free_mlid(u32 mlid);
@@ -576,6 +582,7 @@ int softib_sa_init(void);
 void softib_sa_exit(void);
 void softib_sa_receive(struct softib_port *port, const void *mad, u32 len,
 		       u16 pkey);
+u32 softib_sa_activity(void);
 
 /* mcast.c */
 /**
@@ -626,6 +633,11 @@ void softib_mc_port_gone(u32 lid);
 void softib_mc_port_moved(u32 old, u32 lid);
 bool softib_mc_mgid(u32 mlid, union ib_gid *mgid);
 void softib_mc_show(struct seq_file *s);
+
+/* Visits one group (@member NULL) or member; false ends the walk. */
+typedef bool (*softib_mc_visit_fn)(void *arg, const struct softib_mc_rec *rec,
+				   const union ib_gid *member, u8 join_state);
+bool softib_mc_walk(softib_mc_visit_fn fn, void *arg);
 
 /* debugfs.c */
 void softib_debugfs_init(void);

@@ -13,7 +13,8 @@
  * MulticastForwardingTable, port 0's PKeyTable and the SLtoVL tables
  * (every SL on VL0, the only data VL).  The switch does no partition
  * enforcement and no VL arbitration, and says so (PartitionEnforcementCap
- * 0, VLArb caps 0).  Other attributes and methods get the status a CA's
+ * 0, VLArb caps 0).  Under the embedded SM it answers SMInfo Get for
+ * the SM.  Other attributes and methods get the status a CA's
  * SMA gives (sma.c).  Everything runs under softib_sw_lock.
  *
  * Context: the QP0 send work of the port the SMP came from, under
@@ -26,7 +27,6 @@
 
 #include "softib.h"
 
-#define SOFTIB_SW_DESC		"softib switch"
 #define SOFTIB_SW_DEVICE_ID	2
 #define SOFTIB_SW_LFT_BLOCK	64	/* LFT entries per block */
 #define SOFTIB_SW_MFT_BLOCK	32	/* MLIDs per MFT block */
@@ -60,10 +60,15 @@ static u16 softib_sw_node_desc(struct ib_smp *smp, u8 in_port, bool set)
 	return 0;
 }
 
-static u16 softib_sw_node_info(struct ib_smp *smp, u8 in_port, bool set)
+/**
+ * softib_switch_node_info - the switch's NodeInfo
+ * @ni: filled in; the caller zeroed it
+ * @in_port: the port the question came in on (LocalPortNum)
+ *
+ * The SMA's answer, and the SA's NodeRecord (sa_table.c).
+ */
+void softib_switch_node_info(struct ib_node_info *ni, u8 in_port)
 {
-	struct ib_node_info *ni = (void *)smp->data;
-
 	ni->base_version = IB_MGMT_BASE_VERSION;
 	ni->class_version = SOFTIB_SMP_CLASS_VERSION;
 	ni->node_type = RDMA_NODE_IB_SWITCH;
@@ -76,6 +81,11 @@ static u16 softib_sw_node_info(struct ib_smp *smp, u8 in_port, bool set)
 	ni->revision = cpu_to_be32(1);
 	ni->local_port_num = in_port;
 	put_unaligned_be24(SOFTIB_VENDOR_ID, ni->vendor_id);
+}
+
+static u16 softib_sw_node_info(struct ib_smp *smp, u8 in_port, bool set)
+{
+	softib_switch_node_info((void *)smp->data, in_port);
 	return 0;
 }
 
@@ -290,6 +300,34 @@ static u16 softib_sw_pkeys(struct ib_smp *smp, u8 in_port, bool set)
 	return 0;
 }
 
+/* SMInfo (IBA 14.2.5.13) */
+struct softib_sw_sm_info {
+	__be64 guid;
+	__be64 sm_key;
+	__be32 act_count;
+	u8 prio_state;		/* Priority:4, SMState:4 */
+} __packed;
+
+#define SOFTIB_SM_STATE_MASTER	3
+
+/*
+ * The embedded SM lives in the switch, as a managed switch's SM does: at
+ * LID 1, with the switch's GUID.  SM_Key reads 0 (no key is checked), the
+ * activity count is the SA's.  Under an external SM the switch runs none
+ * and SMInfo is unsupported here.
+ */
+static u16 softib_sw_sm_info(struct ib_smp *smp, u8 in_port, bool set)
+{
+	struct softib_sw_sm_info *si = (void *)smp->data;
+
+	if (!softib_sm_embedded())
+		return IB_MGMT_MAD_STATUS_UNSUPPORTED_METHOD_ATTRIB;
+	si->guid = cpu_to_be64(SOFTIB_SW_GUID);
+	si->act_count = cpu_to_be32(softib_sa_activity());
+	si->prio_state = SOFTIB_SM_STATE_MASTER;
+	return 0;
+}
+
 /* Every SL goes on VL0: a Set must say so. */
 static u16 softib_sw_sl2vl(struct ib_smp *smp, u8 in_port, bool set)
 {
@@ -324,6 +362,7 @@ static const struct softib_sw_attr softib_sw_attrs[] = {
 	{ IB_SMP_ATTR_SL_TO_VL_TABLE, softib_sw_sl2vl, true },
 	{ IB_SMP_ATTR_LINEAR_FORWARD_TABLE, softib_sw_lft, true },
 	{ IB_SMP_ATTR_MCAST_FORWARD_TABLE, softib_sw_mft, true },
+	{ IB_SMP_ATTR_SM_INFO, softib_sw_sm_info, false },
 };
 
 static u16 softib_sw_answer(struct ib_smp *smp, u8 in_port)
