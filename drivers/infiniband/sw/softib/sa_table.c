@@ -92,7 +92,7 @@ static bool softib_sa_node_add(struct softib_sa_table *t,
 			       const struct softib_sa_req *req,
 			       const struct softib_sa_node *have)
 {
-	u64 mask = be64_to_cpu(req->mad.sa_hdr.comp_mask);
+	u64 mask = be64_to_cpu((__force __be64)req->mad.sa_hdr.comp_mask);
 	void *slot;
 
 	if (!softib_sa_node_match((void *)req->mad.data, have, mask))

@@ -92,8 +92,8 @@ EMB_NODES=$(nodes)
 echo "$EMB_NODES" | sed 's/^/# /'
 tap_check "saquery: NodeRecords of the switch and of every CA port" \
 	eval '[ "$(records NodeRecord)" = 4 ] &&
-	      grep -q "node_type=Switch num_ports=128 .*softib switch" <<< "$EMB_NODES" &&
-	      grep -q "port_guid=0x02005e0000003e02 port_num=2 NodeDescription=softib62" <<< "$EMB_NODES"'
+	      grep -q "=Switch num_ports=128 .*softib switch" <<< "$EMB_NODES" &&
+	      grep -q "=0x02005e0000003e02 port_num=2 .*=softib62" <<< "$EMB_NODES"'
 
 out=$(saquery $S "$(lid_of 62 2)" 2>&1)
 tap_check "saquery LID: that port's NodeRecord alone" \
