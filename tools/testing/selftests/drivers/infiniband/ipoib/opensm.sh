@@ -9,8 +9,9 @@
 # group's row of the MFT OpenSM wrote, and ping works both ways.  OpenSM
 # is then stopped and started again under traffic: the new instance
 # knows no group until IPoIB rejoins (client reregister), after which
-# both ports are members again and traffic flows; the carrier never
-# dropped.
+# both ports are members of the broadcast group again, the first one a
+# full member of every group it was in before (IPv4 and IPv6 ones too),
+# and traffic flows; the carrier never dropped.
 #
 # Runs on our ib_ipoib (IPOIB_IMPL=ours, the default) or on Debian's stock
 # one (opensm_stock.sh).
@@ -49,6 +50,24 @@ members() {	# both ports are members of the broadcast group at the SA
 		grep -A3 "MGID.*$BCAST_MGID" <<< "$out" | grep -q "$(port_gid 62)"
 }
 
+# full_groups ID: the groups port 1 of softib<ID> is a full member of at
+# the SA (trusted view), one MGID a line, sorted
+full_groups() {
+	local g
+	g=$(port_gid "$1")
+	saquery -C softib62 -P 1 --smkey 1 -m 2>/dev/null |
+		awk -v g="$g" '{ v = $0; sub(/.*\.\./, "", v) }
+			/^[[:space:]]*MGID/ { m = v }
+			/^[[:space:]]*PortGid/ { p = v }
+			/^[[:space:]]*ScopeState/ && p == g &&
+				index("13579bdf", substr(v, length(v))) { print m }' |
+		sort -u
+}
+
+groups_back() {	# softib61 is a full member of every group in $HAD_GROUPS
+	[ -z "$(comm -23 <(echo "$HAD_GROUPS") <(full_groups 61))" ]
+}
+
 sw_port_of() {	# sw_port_of ID: the switch port that port 1 is cabled to
 	smpquery -C "softib$1" -P 1 -D nodeinfo 0,1 |
 		sed -n 's/^LocalPort:\.*//p'
@@ -83,12 +102,12 @@ restart() {
 
 resumed() {
 	local n
-	wait_for 60 members || return 1
+	wait_for 60 members && wait_for 60 groups_back || return 1
 	n=$(grep -c "bytes from" /tmp/ping.out)
 	wait_for 30 eval '[ "$(grep -c "bytes from" /tmp/ping.out)" -gt $((n + 3)) ]'
 }
 
-tap_plan 14
+tap_plan 15
 echo "# driver: $IPOIB_IMPL ib_ipoib"
 tap_check "softib, ib_umad and the requested ib_ipoib ($IPOIB_IMPL) load" \
 	eval 'softib_setup && load_stock ib_umad && ipoib_load'
@@ -105,9 +124,14 @@ tap_check "saquery -m: both ports members of the broadcast group" \
 tap_check "OpenSM's MFT row for the broadcast group has both ports" in_mft
 tap_check "ping IPv4 both ways" pings
 tap_check "ping IPv6 h1 -> h2" ping -6 -c 2 -W 3 $B2
+HAD_GROUPS=$(full_groups 61)
+echo "$HAD_GROUPS" | sed 's/^/# softib61 full member of /'
+tap_check "IP multicast groups too: the broadcast group and at least 2 more" \
+	eval '[ "$(grep -c . <<< "$HAD_GROUPS")" -ge 3 ] &&
+	      grep -qx "$BCAST_MGID" <<< "$HAD_GROUPS"'
 flaps=$(cat "/sys/class/net/$IF1/carrier_changes")
 tap_check "OpenSM stopped under traffic and started again" restart
-tap_check "both ports rejoined at the new OpenSM, traffic resumes" resumed
+tap_check "every group rejoined at the new OpenSM, traffic resumes" resumed
 kill "$PING" 2>/dev/null
 flaps=$(($(cat "/sys/class/net/$IF1/carrier_changes") - flaps))
 tap_check "the carrier stayed across the restart ($flaps changes)" \
