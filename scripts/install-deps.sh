@@ -11,7 +11,7 @@ PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
 	qemu-system-x86 busybox-static cpio xz-utils zstd sparse rsync
 	libibverbs-dev librdmacm-dev ibverbs-providers ibverbs-utils
-	rdmacm-utils rdma-core infiniband-diags opensm
+	rdmacm-utils rdma-core infiniband-diags opensm tshark
 	iproute2 iputils-ping iperf3 ethtool procps
 	pkg-config python3 gawk
 	gnuplot-nox dkms

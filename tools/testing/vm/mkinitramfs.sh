@@ -47,7 +47,7 @@ if [ "$modroot" = / ]; then
 	PKGS+=("linux-image-$kver")
 fi
 key=$( {
-	cat "$0" "$here/init"
+	cat "$0" "$here/init" "$here/copy_lib.sh"
 	echo "$kver"
 	if [ "$modroot" != / ]; then
 		echo "$modroot"
@@ -72,25 +72,8 @@ ln -s usr/sbin "$root/sbin"
 ln -s usr/lib "$root/lib"
 ln -s usr/lib64 "$root/lib64"
 
-copy_file() {
-	local f real
-	for f in "$@"; do
-		real=$(readlink -f "$f")
-		mkdir -p "$root$(dirname "$f")"
-		cp -a --no-preserve=ownership "$real" "$root$f"
-	done
-}
-
-copy_with_libs() {
-	local f lib
-	for f in "$@"; do
-		copy_file "$f"
-		# ldd lines look like "libx.so => /path (addr)" or "/lib64/ld... (addr)".
-		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
-			[ -e "$root$lib" ] || copy_file "$lib"
-		done
-	done
-}
+# copy_file, copy_with_libs: into $root
+source "$here/copy_lib.sh"
 
 copy_with_libs "${BINS[@]}"
 # glibc dlopen()s libgcc_s for pthread_cancel(), which OpenSM calls.

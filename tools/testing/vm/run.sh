@@ -121,10 +121,19 @@ report() {	# report PATH RC REASON OUTPUT_FILE
 	echo "$verdict"
 }
 
+# The optional initramfs layers (mklayer.sh) tests ask for with a line
+# "# vm-layer: NAME".
+layers_of() {
+	local t
+	for t in "$@"; do
+		sed -n 's/^# vm-layer: \([a-z0-9-]*\)$/\1/p' "$top/$t"
+	done | sort -u
+}
+
 # Boot once for the tests in "$@"; sets $next to the index (into "$@")
 # of the first test that did not run to its END, or $# when all did.
 boot_once() {
-	local list=() budget=$((90 * mult)) t limit stamp res con img
+	local list=() budget=$((90 * mult)) t limit stamp res con img layer
 	for t in "$@"; do
 		limit=$(test_timeout "$t")
 		list+=("$t"$'\t'"$limit")
@@ -134,7 +143,13 @@ boot_once() {
 	res=$vmdir/logs/$stamp.results
 	con=$vmdir/logs/$stamp.console
 	img=$vmdir/initrd-$$.cpio
-	{ cat "$base"; make_overlay "${list[@]}"; } > "$img"
+	{
+		cat "$base"
+		for layer in $(layers_of "$@"); do
+			cat "$("$top/tools/testing/vm/mklayer.sh" "$vmdir" "$layer")"
+		done
+		make_overlay "${list[@]}"
+	} > "$img"
 	timeout -k 5 "$budget" qemu-system-x86_64 -accel tcg,thread=multi \
 		-cpu max -m "${VM_MEM:-2G}" -smp "${VM_CPUS:-2}" \
 		-nodefaults -display none -no-reboot -nic none \

@@ -360,6 +360,7 @@ static void __exit softib_exit(void)
 	softib_mc_exit();
 	softib_fabric_exit();
 	softib_ud_exit();
+	softib_capture_exit();
 	softib_switch_exit();
 }
 

@@ -12,7 +12,8 @@
  * qp_error_sends counts down with each data send it fails (and whose QP
  * it moves to the error state); stall_sends holds data sends while it is
  * 1, and a write to it kicks every QP's send work (ud.c); fail_qp_creates
- * counts down with each QP creation it fails (verbs.c).
+ * counts down with each QP creation it fails (verbs.c).  "capture" and
+ * "capture.pcap" record a port's packets (capture.c).
  */
 #include <linux/debugfs.h>
 #include <linux/rbtree.h>
@@ -184,6 +185,7 @@ void softib_debugfs_init(void)
 	debugfs_create_file("groups", 0444, d, NULL, &softib_groups_fops);
 	debugfs_create_file("attach", 0444, d, NULL, &softib_attach_fops);
 	debugfs_create_file("ports", 0444, d, NULL, &softib_ports_fops);
+	softib_capture_init(d);
 	for (i = 0; i < ARRAY_SIZE(softib_knobs); i++)
 		debugfs_create_file_unsafe(softib_knobs[i].name, 0644, d,
 					   &softib_knobs[i], &softib_knob_fops);

@@ -403,6 +403,7 @@ bool softib_sa_send(const struct softib_port_ref *to, u16 pkey,
 	rcu_read_lock();
 	port = softib_port_from_ref(to);
 	if (port) {
+		softib_capture(port, true, port->lid, 1, &pkt);
 		qp = rcu_dereference(port->rvp.qp[1]);
 		if (qp)
 			softib_ud_deliver(qp, &pkt);

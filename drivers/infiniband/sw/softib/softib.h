@@ -148,6 +148,7 @@ struct softib_sma_port {
 #define SOFTIB_SW_DESC		"softib switch"
 #define SOFTIB_SW_LIFE_TIME	18	/* LifeTimeValue: 4.096 us * 2^18, 1 s */
 
+struct dentry;
 struct ib_node_info;
 struct softib_port;
 struct ib_smp;
@@ -638,6 +639,39 @@ void softib_mc_show(struct seq_file *s);
 typedef bool (*softib_mc_visit_fn)(void *arg, const struct softib_mc_rec *rec,
 				   const union ib_gid *member, u8 join_state);
 bool softib_mc_walk(softib_mc_visit_fn fn, void *arg);
+
+/* wire.c: the longest packet softib_wire_build() lays out */
+#define SOFTIB_WIRE_MAX		(SOFTIB_MAX_PAYLOAD + 128)
+u32 softib_wire_build(u8 *buf, u32 dlid, u32 dqpn,
+		      const struct softib_pkt *pkt);
+
+/**
+ * struct softib_capture - the port whose packets are being recorded
+ * @id: its device's ID
+ * @port: its number
+ * @left: packets still to record; 0 when no capture runs
+ */
+struct softib_capture {
+	u32 id;
+	u32 port;
+	u32 left;
+};
+
+/* capture.c */
+extern struct softib_capture softib_cap;
+void __softib_capture(const struct softib_port *port, bool rx, u32 dlid,
+		      u32 dqpn, const struct softib_pkt *pkt);
+void softib_capture_init(struct dentry *dir);
+void softib_capture_exit(void);
+
+/* Record a packet @port sends (@rx false) or receives, if it is captured */
+static inline void softib_capture(const struct softib_port *port, bool rx,
+				  u32 dlid, u32 dqpn,
+				  const struct softib_pkt *pkt)
+{
+	if (unlikely(READ_ONCE(softib_cap.left)))
+		__softib_capture(port, rx, dlid, dqpn, pkt);
+}
 
 /* debugfs.c */
 void softib_debugfs_init(void);

@@ -207,6 +207,8 @@ static void softib_ud_unicast(struct softib_tx *tx)
 	dport = softib_switch_forward(tx->port, tx->dlid);
 	if (dport && READ_ONCE(dport->state) == IB_PORT_ACTIVE)
 		rqp = softib_fabric_qp(dport, tx->dqpn);
+	if (dport)
+		softib_capture(dport, true, tx->dlid, tx->dqpn, &tx->pkt);
 	if (rqp)
 		softib_ud_deliver(rqp, &tx->pkt);
 	else if (dport)
@@ -223,6 +225,9 @@ static void softib_ud_fanout(struct softib_port *dport, struct softib_tx *tx,
 
 	if (READ_ONCE(dport->state) != IB_PORT_ACTIVE)
 		return;
+	/* the switch brought it; the sender's port has its own HCA's copy */
+	if (dport != tx->port)
+		softib_capture(dport, true, tx->dlid, tx->dqpn, &tx->pkt);
 	mc = rvt_mcast_find(&dport->rvp, &tx->pkt.grh.dgid, tx->dlid);
 	if (!mc)
 		return;
@@ -296,6 +301,7 @@ static void softib_ud_route(struct rvt_qp *sqp, struct softib_tx *tx)
 		return;
 	}
 	atomic64_inc(&port->stats.tx_packets);
+	softib_capture(port, false, tx->dlid, tx->dqpn, &tx->pkt);
 	if (sqp->ibqp.qp_num > 1 &&
 	    softib_offload_csum_bad(tx->pkt.data, tx->pkt.len))
 		atomic64_inc(&port->stats.bad_csum);
