@@ -11,6 +11,9 @@
 #   END <path> <rc> [<reason>]
 #   DONE
 #
+# One of two guests (VM_GUEST=a or b on the kernel command line, see
+# run.sh) reports <path>@a or <path>@b.
+#
 # rc is the test's exit status, 124 on timeout. Our modules sit in
 # /lib/modules/<release>/updates, so modprobe loads ours before stock ones. After each test the loop
 # unloads what the test loaded and fails the test if dmesg gained a
@@ -119,10 +122,11 @@ kernel_verdict() {
 
 run_one() {
 	local path=$1 limit=$2 rc lines taint reason left leaks
+	local label=$path${VM_GUEST:+@$VM_GUEST}
 	[ ! -w $KMEMLEAK ] || echo clear > $KMEMLEAK
 	lines=$(dmesg | wc -l)
 	taint=$(cat /proc/sys/kernel/tainted)
-	echo "BEGIN $path" >&3
+	echo "BEGIN $label" >&3
 	echo "vm: ---- $path (timeout ${limit}s)" > /dev/kmsg
 	(
 		cd "$SRC/$(dirname "$path")" &&
@@ -139,7 +143,7 @@ run_one() {
 	reason=$(kernel_verdict "$lines" "$taint")
 	reason=${reason:-$leaks}
 	[ $rc = 124 ] || [ $rc = 137 ] && reason=${reason:-timeout after ${limit}s}
-	echo "END $path $rc $reason" >&3
+	echo "END $label $rc $reason" >&3
 }
 
 # What kmemleak suspects at boot is not the tests' doing: keep it aside for

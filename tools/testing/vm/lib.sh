@@ -80,6 +80,44 @@ host_move() {
 	ip link set dev "$1" netns "$2"
 }
 
+# Two guests (a test with "# vm-guests: 2"): $VM_GUEST is a or b, and eth0
+# is a virtio NIC cabled to the other guest's, nothing else.
+VM_CABLE_PORT=7777
+
+# guest_cable_up: eth0 up as 10.77.0.1 (a) or .2 (b); sets PEER to the
+# other guest's address.
+guest_cable_up() {
+	local me=1 dev
+
+	[ "${VM_GUEST:-}" = b ] && me=2
+	PEER=10.77.0.$((3 - me))
+	modprobe virtio_net || return 1
+	for dev in $(seq 50); do
+		[ -e /sys/class/net/eth0 ] && break
+		sleep 0.1
+	done
+	ip addr add "10.77.0.$me/24" dev eth0 && ip link set eth0 up
+}
+
+# guest_sync NAME [SECONDS]: wait until the other guest reaches its
+# guest_sync NAME too (a rendezvous over the cable; a listens, b calls).
+guest_sync() {
+	local t=$((${2:-60} * 5)) got
+
+	if [ "$VM_GUEST" = a ]; then
+		got=$(echo "$1" | timeout "${2:-60}" nc -l -p $VM_CABLE_PORT)
+		[ "$got" = "$1" ]
+		return
+	fi
+	while [ $t -gt 0 ]; do
+		got=$(echo "$1" | timeout 2 nc "$PEER" $VM_CABLE_PORT 2>/dev/null)
+		[ "$got" = "$1" ] && return 0
+		t=$((t - 1))
+		sleep 0.2
+	done
+	return 1
+}
+
 vm_cleanup() {
 	local ns
 	for ns in "${VM_HOSTS[@]}"; do

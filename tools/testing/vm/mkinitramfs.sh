@@ -36,7 +36,8 @@ BINS=(
 	/usr/sbin/ibtracert /usr/sbin/perfquery /usr/sbin/opensm
 )
 # Stock modules (with their dependencies) the tests may load.
-MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth)
+MODS=(ib_core ib_uverbs ib_umad ib_cm rdma_cm rdma_ucm rdmavt ib_ipoib veth
+      virtio_net)
 # Packages whose files end up in the image: their versions key the cache.
 PKGS=(busybox-static bash kmod iproute2 iputils-ping iperf3 ethtool strace
       coreutils util-linux libibverbs1 librdmacm1 ibverbs-providers ibverbs-utils

@@ -103,7 +103,6 @@ KERNEL_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault'
 mkdir -p "$vmdir/logs"
 passed=0 failed=0 skipped=0 n=0
 echo "TAP version 13"
-echo "1..${#tests[@]}"
 
 report() {	# report PATH RC REASON OUTPUT_FILE
 	local path=$1 rc=$2 reason=$3 out=$4 verdict
@@ -130,10 +129,28 @@ layers_of() {
 	done | sort -u
 }
 
+# How many guests a test asks for with a line "# vm-guests: N" (1 or 2)
+guests_of() {
+	local n
+	n=$(sed -n 's/^# vm-guests: \([12]\)$/\1/p' "$top/$1" | head -n 1)
+	echo "${n:-1}"
+}
+
+# The initramfs of a boot: the base, the layers its tests ask for, and the
+# per-run part; "$@" are the tests' "path<TAB>timeout" lines.
+make_image() {
+	local layer
+	cat "$base"
+	for layer in $(layers_of "${@%%$'\t'*}"); do
+		cat "$("$top/tools/testing/vm/mklayer.sh" "$vmdir" "$layer")"
+	done
+	make_overlay "$@"
+}
+
 # Boot once for the tests in "$@"; sets $next to the index (into "$@")
 # of the first test that did not run to its END, or $# when all did.
 boot_once() {
-	local list=() budget=$((90 * mult)) t limit stamp res con img layer
+	local list=() budget=$((90 * mult)) t limit stamp res con img
 	for t in "$@"; do
 		limit=$(test_timeout "$t")
 		list+=("$t"$'\t'"$limit")
@@ -143,13 +160,7 @@ boot_once() {
 	res=$vmdir/logs/$stamp.results
 	con=$vmdir/logs/$stamp.console
 	img=$vmdir/initrd-$$.cpio
-	{
-		cat "$base"
-		for layer in $(layers_of "$@"); do
-			cat "$("$top/tools/testing/vm/mklayer.sh" "$vmdir" "$layer")"
-		done
-		make_overlay "${list[@]}"
-	} > "$img"
+	make_image "${list[@]}" > "$img"
 	timeout -k 5 "$budget" qemu-system-x86_64 -accel tcg,thread=multi \
 		-cpu max -m "${VM_MEM:-2G}" -smp "${VM_CPUS:-2}" \
 		-nodefaults -display none -no-reboot -nic none \
@@ -212,11 +223,73 @@ parse_results() {
 	rm -f "$out"
 }
 
-rest=("${tests[@]}")
+# A test asking for two guests gets a pair of its own, booted together:
+# guest "a" and guest "b", each with a virtio NIC, the two NICs joined to
+# each other by QEMU's stream netdev over a unix socket in the build
+# directory (no host network, no host address). Both run the test, with
+# VM_GUEST=a or b in the environment, and report "<path>@a", "<path>@b".
+boot_pair() {
+	local t=$1 limit budget stamp sock img g srv mac=1 pids=() rcs=() i
+	local boot_retries=0	# a pair is not booted again
+	limit=$(test_timeout "$t")
+	budget=$((90 * mult + limit + 30))
+	stamp=$(date +%Y%m%d-%H%M%S)-$$-$RANDOM
+	sock=$vmdir/cable-$stamp.sock
+	img=$vmdir/initrd-$$-pair.cpio
+	make_image "$t"$'\t'"$limit" > "$img"
+	for g in a b; do
+		srv=on
+		if [ $g = b ]; then
+			# b connects to the socket a listens on
+			srv=off
+			for i in $(seq 100); do
+				[ -S "$sock" ] && break
+				sleep 0.1
+			done
+		fi
+		timeout -k 5 "$budget" qemu-system-x86_64 -accel tcg,thread=multi \
+			-cpu max -m "${VM_MEM:-2G}" -smp 1 \
+			-nodefaults -display none -no-reboot -nic none \
+			-netdev "stream,id=cable,server=$srv,addr.type=unix,addr.path=$sock" \
+			-device "virtio-net-pci,netdev=cable,mac=52:54:00:77:00:0$mac" \
+			-kernel "$kernel" -initrd "$img" \
+			-append "$KERNEL_ARGS VM_GUEST=$g" \
+			-serial "file:$vmdir/logs/$stamp.$g.console" \
+			-serial "file:$vmdir/logs/$stamp.$g.results" \
+			</dev/null >/dev/null 2>&1 &
+		pids+=($!)
+		mac=$((mac + 1))
+	done
+	for i in 0 1; do
+		wait "${pids[$i]}"
+		rcs+=($?)
+	done
+	rm -f "$img" "$sock"
+	i=0
+	for g in a b; do
+		parse_results "$vmdir/logs/$stamp.$g.results" \
+			"$vmdir/logs/$stamp.$g.console" "${rcs[$i]}" "$t@$g"
+		i=$((i + 1))
+	done
+}
+
+rest=() pairs=()
+for t in "${tests[@]}"; do
+	if [ "$(guests_of "$t")" = 2 ]; then
+		pairs+=("$t")
+	else
+		rest+=("$t")
+	fi
+done
+# a pair's test is two results
+echo "1..$((${#rest[@]} + 2 * ${#pairs[@]}))"
 boot_retries=1
 while [ ${#rest[@]} -gt 0 ]; do
 	boot_once "${rest[@]}"
 	rest=("${rest[@]:$next}")
+done
+for t in "${pairs[@]}"; do
+	boot_pair "$t"
 done
 
 [ $summary = 1 ] && echo "$passed passed, $failed failed, $skipped skipped"

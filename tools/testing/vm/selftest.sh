@@ -23,6 +23,10 @@ VM_APPEND="${VM_APPEND:-} rdinit=/nonexistent panic=1" \
 	"$top/tools/testing/vm/run.sh" --no-summary $fx/pass.sh 2>&1 |
 	sed 's/^/unbootable: /' >> "$out"
 
+# Two guests joined by a cable (a test with "# vm-guests: 2").
+"$top/tools/testing/vm/run.sh" --no-summary $fx/pair/two_guests.sh 2>&1 |
+	sed 's/^/pair: /' >> "$out"
+
 checks=(
 	"ok [0-9]* $fx/pass.sh\$|a passing test passes"
 	"not ok [0-9]* $fx/fail.sh # exit 1|a failing test fails"
@@ -36,6 +40,9 @@ checks=(
 	"ok [0-9]* $fx/boot_clean.sh\$|the boot leaves no kernel report"
 	"unbootable: # booting again|a VM that did not boot is booted once more"
 	"unbootable: not ok 1 $fx/pass.sh # VM did not boot|...and then its tests fail"
+	"pair: 1\\.\\.2$|a two-guest test gives two results"
+	"pair: ok 1 $fx/pair/two_guests.sh@a$|two guests on a cable: guest a pings b"
+	"pair: ok 2 $fx/pair/two_guests.sh@b$|...and guest b pings a"
 )
 if [ -n "${VM_KERNEL_DIR:-}" ]; then
 	checks+=(
