@@ -56,25 +56,12 @@ key=$( {
 	fi
 	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" 2>/dev/null
 } | sha256sum | cut -c1-16)
-cpio_out=$out/base-$key.cpio
-if [ -s "$cpio_out" ]; then
-	echo "$cpio_out"
-	exit 0
-fi
-
-mkdir -p "$out"
-root=$(mktemp -d "$out/.root.XXXXXX")
-trap 'rm -rf "$root"' EXIT
-
-# Merged /usr, as on the host, so library paths from ldd stay valid.
-mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/{dev,proc,sys,tmp,run,etc,root,var}
-ln -s usr/bin "$root/bin"
-ln -s usr/sbin "$root/sbin"
-ln -s usr/lib "$root/lib"
-ln -s usr/lib64 "$root/lib64"
-
-# copy_file, copy_with_libs: into $root
+# cached_or_exit, new_root, copy_file, copy_with_libs
 source "$here/copy_lib.sh"
+cpio_out=$out/base-$key.cpio
+cached_or_exit "$cpio_out"
+new_root "$out"
+mkdir -p "$root"/{dev,proc,sys,tmp,run,etc,root,var}
 
 copy_with_libs "${BINS[@]}"
 # glibc dlopen()s libgcc_s for pthread_cancel(), which OpenSM calls.

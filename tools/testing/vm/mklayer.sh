@@ -35,22 +35,12 @@ key=$( {
 	cat "$0" "$here/copy_lib.sh"
 	dpkg-query -W -f='${Package} ${Version}\n' "${PKGS[@]}" 2>/dev/null
 } | sha256sum | cut -c1-16)
-cpio_out=$out/layer-$name-$key.cpio
-if [ -s "$cpio_out" ]; then
-	echo "$cpio_out"
-	exit 0
-fi
-
-mkdir -p "$out"
-root=$(mktemp -d "$out/.layer.XXXXXX")
-trap 'rm -rf "$root"' EXIT
-# the base's merged /usr: the layer's files land beside it
-mkdir -p "$root"/usr/{bin,sbin,lib,lib64}
-for d in bin sbin lib lib64; do
-	ln -s "usr/$d" "$root/$d"
-done
 source "$here/copy_lib.sh"
+cpio_out=$out/layer-$name-$key.cpio
+cached_or_exit "$cpio_out"
+new_root "$out"
 copy_with_libs "${BINS[@]}"
+# only usr/: the base has the merged-/usr links already
 (cd "$root" && find usr -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet) > "$cpio_out.tmp"
 mv "$cpio_out.tmp" "$cpio_out"
