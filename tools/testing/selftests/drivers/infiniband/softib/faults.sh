@@ -64,8 +64,13 @@ tap_check "port down: carrier lost" \
 tap_check "port down: ping fails" eval '! ping -c 2 -W 1 $A2 >/dev/null'
 tap_check "port up: carrier and ping back" \
 	eval 'softib_knob 71 1 link up && wait_for 20 carrier_up "$IF1" && ping_ok $A2'
+sa_mads() {
+	port_stat 71 1 sa_mads
+}
+# the reregister is seen once the port talks to the SA again
 tap_check "client reregister: traffic continues" \
-	eval 'softib_knob 71 1 reregister 1 && sleep 2 && ping_ok $A2'
+	eval 'mads=$(sa_mads) && softib_knob 71 1 reregister 1 &&
+	      wait_for 10 eval "[ \$(sa_mads) -gt $mads ]" && ping_ok $A2'
 tap_check "P_Key 0x8001 child interfaces ping" child
 tap_check "drop_rate 50 loses packets, 0 restores" lossy
 grep "dev=softib7" $SOFTIB_DBG/ports | sed 's/^/# /'
