@@ -55,6 +55,7 @@ struct softib_cap_rec {
 };
 
 struct softib_capture softib_cap;
+/* protects softib_cap, softib_cap_recs, softib_cap_kept, softib_cap_buf */
 static DEFINE_SPINLOCK(softib_cap_lock);
 static LIST_HEAD(softib_cap_recs);
 static u32 softib_cap_kept;
